@@ -1,0 +1,1 @@
+"""ESS kennisbot: the application package."""

