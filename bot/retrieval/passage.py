@@ -26,12 +26,16 @@ class Passage:
 
     @property
     def section(self) -> str:
-        return " › ".join(self.heading_path)
+        """The heading path, without the document title when it heads the path."""
+        path = self.heading_path
+        if path and path[0].strip().lower() == self.title.strip().lower():
+            path = path[1:]
+        return " › ".join(path)
 
     def citation(self) -> str:
         """'Titel — Sectie, p. 12' for display under an answer."""
         parts = [self.title]
-        if self.heading_path:
+        if self.section:
             parts.append(self.section)
         label = " — ".join(parts)
         return f"{label}, p. {self.page}" if self.page else label
