@@ -24,11 +24,12 @@ def _settings() -> Settings:
 def cmd_ingest(args) -> int:
     from bot.index.store import Index, IndexBusy
     from ingest.pipeline import ingest_paths
-    from ingest.samples import render_samples
 
     s = _settings()
     paths = [Path(p) for p in args.paths] or [s.knowledge_dir]
     if any(p.resolve() == s.knowledge_dir.resolve() for p in paths):
+        from ingest.samples import render_samples
+
         render_samples(s.knowledge_dir)  # PDF/DOCX versions of the sample documents
     if args.rebuild:
         shutil.rmtree(s.index_dir, ignore_errors=True)

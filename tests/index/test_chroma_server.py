@@ -1,0 +1,84 @@
+"""Chroma in server mode: a real `chroma run` started and stopped by the test."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.index.store import Index
+from bot.index.vectors import VectorStoreUnavailable
+from bot.retrieval.hybrid import HybridRetriever
+from ingest.pipeline import ingest_paths
+from tests.conftest import write
+
+pytestmark = pytest.mark.chroma_server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    if not Path(exe).exists():
+        pytest.fail("the `chroma` CLI from the chromadb package is missing")
+    port = _free_port()
+    log = open(tmp_path / "chroma.log", "wb")
+    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start: " + (tmp_path / "chroma.log").read_text()[-2000:])
+    yield port, proc
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_ingest_and_search_through_a_chroma_server(settings, embeddings, tmp_path, chroma_server):
+    port, proc = chroma_server
+    s = settings.model_copy(update={"chroma_mode": "http", "chroma_port": port})
+    root = tmp_path / "kb"
+    write(root / "a.md", "# Veilige moskee\n\n## Media\nSpreek af wie het woord voert als journalisten bellen.")
+    write(root / "b.md", "# Jongerenwerk\n\n## Training\nEen training helpt jongerenwerkers signalen te herkennen.")
+    index = Index(s, embeddings=embeddings)
+    assert index.vectors.mode == "http"
+    report = ingest_paths([root], s, index=index)
+    assert report.indexed == 2
+    res = HybridRetriever(index).search("Wie praat er met journalisten?")
+    assert res.passages[0].source == "a.md"
+    # the server really holds the vectors: a fresh client sees them
+    import chromadb
+    client = chromadb.HttpClient(host="127.0.0.1", port=port)
+    assert client.get_collection(s.chroma_collection).count() == len(index.catalog.all_chunks())
+
+    # the server goes away: a clear error, not a hang or a wrong answer
+    proc.terminate()
+    proc.wait(10)
+    with pytest.raises(VectorStoreUnavailable):
+        HybridRetriever(index).search("Wie praat er met journalisten?")
+
+
+def test_unreachable_server_is_reported(settings):
+    s = settings.model_copy(update={"chroma_mode": "http", "chroma_port": _free_port()})
+    with pytest.raises(VectorStoreUnavailable, match="unavailable"):
+        Index(s)
