@@ -26,8 +26,9 @@ class Settings(BaseSettings):
 
     # --- ingest --------------------------------------------------------------
     max_file_mb: float = Field(50.0, description="Files larger than this are skipped with a reason.")
-    chunk_size: int = Field(900, description="Target chunk length in characters (measured, see docs/design.md).")
-    chunk_overlap: int = Field(1, description="Sentences repeated at the start of the next chunk.")
+    chunk_size: int = Field(1000, description="Target chunk length in characters (measured, docs/retrieval.md).")
+    chunk_overlap: int = Field(0, description="Sentences repeated at the start of the next chunk; neighbour "
+                                              "context at search time makes overlap unnecessary.")
 
     # --- vector store --------------------------------------------------------
     chroma_mode: Literal["embedded", "http"] = "embedded"
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
 
     # --- retrieval -------------------------------------------------------------
     top_k: int = 10
-    candidates: int = Field(40, description="Candidates taken from each retriever before fusion.")
+    candidates: int = Field(100, description="Candidates taken from each retriever before fusion.")
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

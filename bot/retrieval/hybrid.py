@@ -95,7 +95,7 @@ class _Snapshot:
 class HybridRetriever:
     def __init__(self, index: Index, config: RetrievalConfig | None = None, analyser: QueryAnalyser | None = None):
         self.index = index
-        self.config = config or RetrievalConfig()
+        self.config = config or RetrievalConfig(candidates=index.settings.candidates)
         self.analyser = analyser or QueryAnalyser.default()
         self._snap: _Snapshot | None = None
         self._lock = threading.Lock()
@@ -140,21 +140,15 @@ class HybridRetriever:
         return SearchResult(question, passages, conf, timings)
 
     def _dense(self, snap: _Snapshot, texts: list[str], n: int, where) -> dict[int, float]:
-        """Candidates from Chroma, each scored by its own and its window's similarity."""
-        out: dict[int, float] = {}
-        for text in texts:
-            vec = self.index.embeddings.embed_query_np(text)
-            hits = [snap.pos[cid] for cid, _ in self.index.vectors.query(vec, n, where) if cid in snap.pos]
-            if not hits:
-                continue
-            sims = snap.vectors @ vec if self.config.smooth else None
-            for i in hits:
-                own = float(snap.vectors[i] @ vec)
-                score = own
-                if sims is not None:
-                    score = (1 - self.config.smooth) * own + self.config.smooth * float(sims[snap.window[i]].mean())
-                out[i] = max(out.get(i, -1.0), score)
-        return out
+        """Candidates from Chroma for the mean query vector, scored by own and window similarity."""
+        vecs = [self.index.embeddings.embed_query_np(t) for t in texts]
+        vec = np.mean(vecs, axis=0) if len(vecs) > 1 else vecs[0]
+        hits = [snap.pos[cid] for cid, _ in self.index.vectors.query(vec, n, where) if cid in snap.pos]
+        if not hits:
+            return {}
+        sims = snap.vectors @ vec
+        w = self.config.smooth
+        return {i: (1 - w) * float(sims[i]) + w * float(sims[snap.window[i]].mean()) for i in hits}
 
     def _fuse(self, lex: np.ndarray, dense: dict[int, float], n: int) -> dict[int, float]:
         cfg = self.config

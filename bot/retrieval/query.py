@@ -3,8 +3,10 @@
 - The lexical query is the message itself plus expansions from a glossary that
   maps English terms to the handbooks' Dutch and bridges the two vocabularies of
   the field (social domain: "cohesie"; public order: "polarisatie, onrust").
-- For the dense query a long message also yields its focus: the sentence(s)
-  that ask the question, without the story around them.
+- The dense query is the message as typed. Adding the expansions to it helped
+  dense search alone (MRR 0.39 -> 0.44) but not the hybrid, where BM25 already
+  carries them; embedding only the question sentence made results worse
+  (docs/retrieval.md).
 """
 from __future__ import annotations
 
@@ -17,13 +19,6 @@ import yaml
 from bot.index import text as T
 
 GLOSSARY = Path(__file__).with_name("glossary.yaml")
-_SENT = re.compile(r"(?<=[.!?])\s+")
-_QWORDS = re.compile(
-    r"^(wat|hoe|waar|wie|welke?|waarom|wanneer|kan|kunnen|moet|moeten|mag|is|zijn|heeft|hebben|biedt|doet|"
-    r"what|how|where|who|which|why|when|can|could|should|is|are|does|do|did)\b",
-    re.I,
-)
-
 
 @dataclass
 class AnalysedQuery:
@@ -34,11 +29,10 @@ class AnalysedQuery:
 
 
 class QueryAnalyser:
-    def __init__(self, phrases: dict[str, str], bridges: list[list[str]], focus_min_chars: int = 160):
+    def __init__(self, phrases: dict[str, str], bridges: list[list[str]]):
         # longest phrases first so "youth worker" wins over "worker"
         self.phrases = sorted(((k.lower(), v) for k, v in phrases.items()), key=lambda kv: -len(kv[0]))
         self.bridges = [[w.lower() for w in group] for group in bridges]
-        self.focus_min_chars = focus_min_chars
 
     @classmethod
     def load(cls, path: Path) -> "QueryAnalyser":
@@ -62,16 +56,6 @@ class QueryAnalyser:
                 out.extend(w for w in group if T.stem(T.fold(w)) not in stems)
         return out
 
-    def focus(self, text: str) -> str | None:
-        if len(text) < self.focus_min_chars:
-            return None
-        sents = [s.strip() for s in _SENT.split(text.strip()) if s.strip()]
-        asked = [s for s in sents if s.endswith("?") or _QWORDS.match(s)]
-        if not asked or len(asked) == len(sents):
-            return None
-        return " ".join(asked)
-
     def analyse(self, text: str) -> AnalysedQuery:
-        focus = self.focus(text)
-        dense = [text] + ([focus] if focus else [])
-        return AnalysedQuery(text=text, lexical_text=text, expansion_text=" ".join(self.expansions(text)), dense_texts=dense)
+        expansion = " ".join(self.expansions(text))
+        return AnalysedQuery(text=text, lexical_text=text, expansion_text=expansion, dense_texts=[text])

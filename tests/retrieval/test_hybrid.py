@@ -126,7 +126,7 @@ def test_query_analysis_expands_english_and_bridges_vocabularies():
     assert "jongerenwerker jongerenwerk" in exp and "polarisatie" in exp
     bridged = qa.expansions("Hoe versterken we de sociale stabiliteit in de wijk?")
     assert "cohesie" in bridged
-    assert qa.focus("Kort?") is None
-    long_q = ("In onze wijk is het al weken onrustig en er wordt veel geroddeld over nieuwe bewoners van het azc. "
-              "Sommige ouders zijn boos. Wat kan de gemeente nu het beste doen?")
-    assert qa.focus(long_q) == "Wat kan de gemeente nu het beste doen?"
+    analysed = qa.analyse("How can a youth worker deal with polarisation?")
+    assert analysed.dense_texts == ["How can a youth worker deal with polarisation?"]
+    assert "jongerenwerker" in analysed.expansion_text
+    assert qa.analyse("appeltaart bakken").expansion_text == ""
