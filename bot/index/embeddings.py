@@ -66,7 +66,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._batch = batch_size
         name = Path(model).name if Path(model).exists() else model
         self.model_id = f"sentence-transformers/{name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         is_e5 = "e5" in name.lower()
         self._qp, self._pp = ("query: ", "passage: ") if is_e5 else ("", "")
 
@@ -117,7 +118,12 @@ class CachedEmbeddings(Embeddings):
                 q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})"
                 for k, blob in self._db.execute(q, part):
                     found[k] = np.frombuffer(blob, dtype=np.float32)
-        todo = [i for i, k in enumerate(keys) if k not in found]
+        todo: list[int] = []
+        pending: set[str] = set()
+        for i, k in enumerate(keys):
+            if k not in found and k not in pending:  # a text repeated in one call is embedded once
+                todo.append(i)
+                pending.add(k)
         self.hits += len(texts) - len(todo)
         self.misses += len(todo)
         if todo:
