@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     top_k: int = 10
     candidates: int = Field(100, description="Candidates taken from each retriever before fusion.")
 
+    # --- answering -------------------------------------------------------------
+    answer_mode: Literal["extractive", "llm"] = Field("extractive", description="LLM answers fall back to extractive.")
+    llm_provider: Literal["openai", "ollama"] = Field("openai", description="openai = any OpenAI-compatible server "
+                                                                          "(vLLM, llama.cpp, Azure, OpenAI).")
+    llm_base_url: str | None = Field(None, description="e.g. http://127.0.0.1:8080/v1 for llama.cpp or vLLM.")
+    llm_model: str = "local-model"
+    llm_api_key: str = Field("not-needed", description="API key for hosted OpenAI-compatible services.")
+    llm_timeout_s: float = Field(20.0, description="After this the engine falls back to the extractive answer.")
+    llm_max_tokens: int = 400
+    llm_temperature: float = 0.1
+
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
         if self.sources_file is None:

@@ -1,0 +1,1 @@
+"""The channel-neutral answer engine: redact -> triage -> retrieve -> answer -> decide."""
