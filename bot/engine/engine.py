@@ -1,0 +1,256 @@
+"""The one entry point every channel calls: an inbound message becomes one outcome.
+
+Order matters and is the product's promise:
+1. redact personal data — nothing after this step sees the raw text;
+2. urgent triage — danger gets 112/113 guidance and an urgent ticket before anything else;
+3. the asker wants a person, or asks what the ESS does not do -> hand-over (with scope and referral);
+4. retrieve (a follow-up is searched together with the previous question);
+5. retrieval confidence below the calibrated threshold -> hand-over;
+6. answer: LLM when configured and grounded, else extractive; the answer cites its passages.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bot.config import Settings
+from bot.index.vectors import VectorStoreUnavailable
+from bot.retrieval.hybrid import HybridRetriever
+from bot.retrieval.passage import Passage, SearchResult
+
+from . import language as lang_mod
+from .conversation import Conversations, search_text
+from .decide import decide_scope
+from .extractive import extract
+from .messages import Citation, InboundMessage, Kind, Outcome
+from .texts import text as T
+from .tickets import SqliteTickets, TicketRequest, TicketSink
+from .triage import triage
+
+log = logging.getLogger(__name__)
+
+# Which guidance comes first for which triage category.
+_URGENT_TEXT = {
+    "self_harm": "urgent.self_harm",
+    "minor_in_danger": "urgent.minor",
+    "intimidation": "urgent.intimidation",
+    "place_of_worship": "urgent.place_of_worship",
+}
+
+
+class MessageRejected(ValueError):
+    """The message cannot be handled as sent (too long, empty); ``text`` says why, for the asker."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+class Engine:
+    def __init__(self, settings: Settings, retriever: HybridRetriever | None = None,
+                 tickets: TicketSink | None = None, conversations: Conversations | None = None,
+                 redactor=None, llm=None):
+        self.settings = settings
+        self._retriever = retriever
+        self.tickets = tickets or SqliteTickets(settings.data_dir / "tickets.sqlite",
+                                                settings.reply_target_urgent_minutes,
+                                                settings.reply_target_normal_hours)
+        self.conversations = conversations or Conversations(settings.data_dir / "conversations.sqlite")
+        if redactor is None:
+            from .redact import get_redactor
+
+            redactor = get_redactor(use_deduce=settings.redact_with_deduce)
+        self.redactor = redactor
+        self.llm = llm
+        if llm is None and settings.answer_mode == "llm":
+            from .llm import LLMAnswerer
+
+            self.llm = LLMAnswerer(settings)
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            from bot.index.store import Index
+
+            self._retriever = HybridRetriever(Index(self.settings))
+        return self._retriever
+
+    # ------------------------------------------------------------------------------
+    def handle(self, msg: InboundMessage) -> Outcome:
+        started = time.perf_counter()
+        raw = msg.text or ""
+        if not raw.strip():
+            raise MessageRejected(T("error.empty", msg.language or "nl"))
+        if len(raw) > self.settings.max_message_chars:
+            raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
+        redacted = self.redactor.redact(raw).text
+        lang = msg.language or lang_mod.detect(redacted)
+        t_redact = time.perf_counter()
+
+        outcome = self._decide(msg, redacted, lang)
+        outcome.redacted_question = redacted
+        outcome.language = lang
+        outcome.timings_ms.update({"redact": (t_redact - started) * 1e3, "total": (time.perf_counter() - started) * 1e3})
+        self.conversations.append(msg.conversation_id, "user", redacted)
+        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}")
+        log.info("outcome kind=%s reason=%s theme=%s conf=%.2f ms=%.1f", outcome.kind.value, outcome.reason,
+                 outcome.theme, outcome.confidence, outcome.timings_ms["total"])
+        return outcome
+
+    def reset(self, conversation_id: str) -> str:
+        self.conversations.reset(conversation_id)
+        return T("reset_done")
+
+    # ------------------------------------------------------------------------------
+    def _decide(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome:
+        tri = triage(redacted)
+        if tri.urgent:
+            return self._urgent(msg, redacted, lang, tri.categories)
+
+        scope = decide_scope(redacted)
+        if scope.handover and scope.reason == "asked_for_human":
+            return self._handover(msg, redacted, lang, "asked_for_human", None)
+
+        history = self.conversations.history(
+            msg.conversation_id, within=timedelta(minutes=self.settings.followup_window_minutes))
+        query = search_text(redacted, history)
+        try:
+            result = self.retriever.search(query, k=self.settings.top_k)
+        except VectorStoreUnavailable:
+            log.error("search unavailable; handing over")
+            return self._handover(msg, redacted, lang, "unavailable", None, lead=T("error.unavailable", lang))
+
+        theme = result.passages[0].collection if result.passages else None
+        if scope.handover:
+            return self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
+        if not result.passages or result.confidence < self.settings.handover_confidence:
+            return self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
+        return self._answer(msg, redacted, lang, result, history)
+
+    def _urgent(self, msg: InboundMessage, redacted: str, lang: str, categories: tuple[str, ...]) -> Outcome:
+        category = next((c for c in categories if c in _URGENT_TEXT), categories[0] if categories else "violence")
+        ticket = self.tickets.create(TicketRequest(
+            priority="urgent", reason=f"urgent:{','.join(categories) or 'general'}", channel=msg.channel,
+            asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=category,
+            region=msg.region, role=msg.role, language=lang))
+        key = _URGENT_TEXT.get(category, "urgent.general")
+        body = T(key, lang, ticket=ticket.ref)
+        return Outcome(Kind.URGENT, body, ticket_ref=ticket.ref, reason=f"urgent:{category}", theme=category,
+                       confidence=1.0)
+
+    def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: str, result: SearchResult | None,
+                  scope: str | None = None, theme: str | None = None, lead: str | None = None) -> Outcome:
+        context = tuple(_context(p) for p in (result.passages[:5] if result else []))
+        ticket = self.tickets.create(TicketRequest(
+            priority="normal", reason=reason if not scope else f"{reason}:{scope}", channel=msg.channel,
+            asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=theme,
+            region=msg.region, role=msg.role, language=lang, context=context))
+        deadline = _format_deadline(ticket.deadline, lang)
+        parts = [lead] if lead else []
+        if reason == "out_of_scope":
+            parts.append(T("scope.what_ess_does_not", lang))
+            if scope in ("legal", "funding"):
+                parts.append(T(f"scope.referral.{scope}", lang))
+        key = {"asked_for_human": "handover.asked_for_human", "low_confidence": "handover.low_confidence",
+               "out_of_scope": "handover.out_of_scope", "negative_feedback": "handover.negative_feedback",
+               "unavailable": "handover.low_confidence"}[reason]
+        parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline))
+        return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
+                       confidence=result.confidence if result else 0.0)
+
+    def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
+                history: list[tuple[str, str]]) -> Outcome:
+        passages = result.passages
+        if self.llm is not None:
+            outcome = self._llm_answer(redacted, lang, passages, history)
+            if outcome is not None:
+                outcome.confidence = result.confidence
+                return outcome
+        expansion = self.retriever.analyser.analyse(redacted).expansion_text
+        ex = extract(redacted, expansion, passages)
+        if not ex.sentences:
+            return self._handover(msg, redacted, lang, "low_confidence", result)
+        numbering = {pi: n for n, pi in enumerate(ex.used, 1)}
+        lines = [f"{s} [{numbering[pi]}]" for s, pi in ex.sentences]
+        used = [passages[pi] for pi in ex.used]
+        parts = [T("answer.intro", lang), "\n".join(f"• {ln}" for ln in lines)]
+        notes = _notes(used, lang)
+        body = "\n\n".join(parts + notes)
+        return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
+                       theme=passages[0].collection)
+
+    def _llm_answer(self, redacted: str, lang: str, passages: list[Passage], history) -> Outcome | None:
+        from .grounding import check_grounding
+        from .llm import LLMUnavailable
+
+        top = passages[:5]
+        try:
+            ans = self.llm.answer(redacted, top, history=history, language=lang)
+        except LLMUnavailable as exc:
+            log.warning("llm unavailable, extractive fallback: %s", type(exc).__name__)
+            return None
+        verdict = check_grounding(ans.text, top, language=lang)
+        if not verdict.ok:
+            log.warning("llm answer not grounded, extractive fallback (%d reasons)", len(verdict.reasons))
+            return None
+        used = sorted(set(ans.cited))
+        renumber = {old: new for new, old in enumerate(used, 1)}
+        text = ans.text
+        for old, new in renumber.items():
+            text = text.replace(f"[{old}]", f"[#{new}]")
+        text = text.replace("[#", "[")
+        cited = [top[n - 1] for n in used]
+        body = "\n\n".join([text] + _notes(cited, lang))
+        return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
+
+
+def _context(p: Passage) -> dict:
+    return {"title": p.title, "section": p.section, "page": p.page, "source": p.source, "url": p.url,
+            "score": round(p.score, 4), "collection": p.collection}
+
+
+def _citations(passages: list[Passage]) -> list[Citation]:
+    return [Citation(n, p.title, p.section, p.page, p.url, p.source,
+                     p.published.isoformat() if p.published else None) for n, p in enumerate(passages, 1)]
+
+
+def _notes(passages: list[Passage], lang: str) -> list[str]:
+    notes = []
+    if lang != "nl" and any(p.language == "nl" for p in passages):
+        notes.append(T("answer.dutch_only_note", lang))
+    years = sorted({p.published.year for p in passages if p.published})
+    if years and years[0] < time.gmtime().tm_year - 1:
+        notes.append(T("answer.dated_note", lang, year=years[0]))
+    return notes
+
+
+def _format_deadline(deadline, lang: str) -> str:
+    local = deadline.astimezone()
+    if lang == "en":
+        return local.strftime("%A %d %B %H:%M")
+    days = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+              "oktober", "november", "december"]
+    return f"{days[local.weekday()]} {local.day} {months[local.month - 1]} {local:%H:%M}"
+
+
+def render(outcome: Outcome) -> str:
+    """Plain-text rendering (CLI, logs of tests): the answer and its numbered sources."""
+    lines = [outcome.text]
+    if outcome.citations:
+        lines.append("")
+        lines.append(T("answer.sources_heading", outcome.language))
+        for c in outcome.citations:
+            line = f"[{c.n}] {c.label()}"
+            if c.published:
+                line += f" ({c.published[:4]})"
+            if c.url:
+                line += f" — {c.url}"
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def engine_for(settings: Settings, data_dir: Path | None = None) -> Engine:
+    return Engine(settings if data_dir is None else settings.model_copy(update={"data_dir": data_dir}))

@@ -1,0 +1,86 @@
+"""Extractive answers: the few sentences of the best passages that answer the question.
+
+Deterministic and offline. Sentences are scored by how many of the question's
+content words (and glossary expansions, at half weight) they contain, weighted
+by how rare the word is in the retrieved passages, with a prior for better-ranked
+passages; the best two or three, from at most two passages each, form the
+answer, in passage order, each with its [n] citation.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.index import text as T
+from bot.retrieval.passage import Passage
+from ingest.chunking import split_sentences
+
+MAX_SENTENCES = 3
+MAX_CHARS = 700
+MIN_SENTENCE_CHARS = 25
+
+
+@dataclass
+class Extract:
+    sentences: list[tuple[str, int]]  # (sentence, index of its passage in the given list)
+
+    @property
+    def used(self) -> list[int]:
+        seen: list[int] = []
+        for _, i in self.sentences:
+            if i not in seen:
+                seen.append(i)
+        return seen
+
+
+def _clean(sentence: str) -> str:
+    s = " ".join(sentence.replace("**", "").split())
+    return s.lstrip("-•* ")
+
+
+def extract(question: str, expansion: str, passages: list[Passage], max_passages: int = 3) -> Extract:
+    pool = passages[:max_passages]
+    q_terms = Counter(T.tokens(question))
+    for t in T.tokens(expansion):
+        q_terms[t] = max(q_terms[t], 0.5)
+    candidates: list[tuple[float, int, int, str]] = []  # (score, passage idx, position, sentence)
+    sentence_tokens: dict[tuple[int, int], set[str]] = {}
+    df: Counter = Counter()
+    for pi, p in enumerate(pool):
+        for si, s in enumerate(split_sentences(p.text)):
+            s = _clean(s)
+            if len(s) < MIN_SENTENCE_CHARS:
+                continue
+            toks = set(T.tokens(s))
+            sentence_tokens[(pi, si)] = toks
+            df.update(toks)
+            candidates.append((0.0, pi, si, s))
+    n = max(len(candidates), 1)
+    scored = []
+    for _, pi, si, s in candidates:
+        toks = sentence_tokens[(pi, si)]
+        overlap = sum(w * math.log(1 + n / df[t]) for t, w in q_terms.items() if t in toks)
+        length_norm = math.sqrt(max(len(toks), 4))
+        score = overlap / length_norm * (1.0 / (1 + 0.35 * pi))
+        scored.append((score, pi, si, s))
+    scored.sort(key=lambda x: -x[0])
+    chosen: list[tuple[float, int, int, str]] = []
+    per_passage: Counter = Counter()
+    total = 0
+    for score, pi, si, s in scored:
+        if score <= 0 or per_passage[pi] >= 2:
+            continue
+        if chosen and total + len(s) > MAX_CHARS:
+            continue
+        chosen.append((score, pi, si, s))
+        per_passage[pi] += 1
+        total += len(s)
+        if len(chosen) == MAX_SENTENCES:
+            break
+    if not chosen and pool:
+        first = next((c for c in candidates if c[1] == 0), None)
+        if first:
+            chosen = [first]
+    chosen.sort(key=lambda x: (x[1], x[2]))
+    return Extract([(s, pi) for _, pi, _, s in chosen])
