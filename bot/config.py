@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     # --- engine ----------------------------------------------------------------
     max_message_chars: int = Field(4000, description="Longer messages are refused with a clear message.")
-    handover_confidence: float = Field(0.5, description="Below this retrieval confidence the question goes to an "
+    handover_confidence: float = Field(0.70, description="Below this retrieval confidence the question goes to an "
                                                         "advisor (calibrated on the dev set, docs/engine.md).")
     reply_target_urgent_minutes: int = 15
     reply_target_normal_hours: int = Field(16, description="Working hours (Mon-Fri 9-17): 16 = two working days.")

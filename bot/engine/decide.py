@@ -37,17 +37,26 @@ FUNDING_AMOUNT = re.compile(
     r"\bhow much (funding|money|subsidy) (can|will|do) we\b)", _F)
 
 
+# Operational decisions that belong to the local "driehoek" (mayor, police, public prosecutor) or to
+# another organisation's own protocol: the ESS advises, it does not set those thresholds.
+OTHER_ORGANISATION = re.compile(
+    r"(\b(opschalen|escaleren) naar (de )?(lokale )?(driehoek|burgemeester|politie|veiligheidsregio)\b|"
+    r"\bvanaf welke (score|drempel|grens|waarde)\b|\bnoodverordening (afkondigen|instellen)\b|"
+    r"\bwhen (do|should) we escalate to (the )?(police|mayor)\b)", _F)
+
+
 @dataclass(frozen=True)
 class ScopeDecision:
     handover: bool
     reason: str | None = None  # asked_for_human | out_of_scope
-    scope: str | None = None  # contact | legal | funding
+    scope: str | None = None  # contact | legal | funding | other_organisation
 
 
 def decide_scope(text: str) -> ScopeDecision:
     if ASKED_FOR_HUMAN.search(text):
         return ScopeDecision(True, "asked_for_human")
-    for name, pattern in (("contact", CONTACT_OR_NAMES), ("legal", LEGAL), ("funding", FUNDING_AMOUNT)):
+    for name, pattern in (("contact", CONTACT_OR_NAMES), ("legal", LEGAL), ("funding", FUNDING_AMOUNT),
+                          ("other_organisation", OTHER_ORGANISATION)):
         if pattern.search(text):
             return ScopeDecision(True, "out_of_scope", name)
     return ScopeDecision(False)

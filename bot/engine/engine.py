@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from bot.config import Settings
 from bot.index.vectors import VectorStoreUnavailable
@@ -124,10 +123,14 @@ class Engine:
 
         theme = result.passages[0].collection if result.passages else None
         if scope.handover:
-            return self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
-        if not result.passages or result.confidence < self.settings.handover_confidence:
-            return self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
-        return self._answer(msg, redacted, lang, result, history)
+            outcome = self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
+        elif not result.passages or result.confidence < self.settings.handover_confidence:
+            outcome = self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
+        else:
+            outcome = self._answer(msg, redacted, lang, result, history)
+        outcome.passages = result.passages
+        outcome.timings_ms["retrieve"] = result.timings_ms.get("total", 0.0)
+        return outcome
 
     def _urgent(self, msg: InboundMessage, redacted: str, lang: str, categories: tuple[str, ...]) -> Outcome:
         category = next((c for c in categories if c in _URGENT_TEXT), categories[0] if categories else "violence")
@@ -251,6 +254,3 @@ def render(outcome: Outcome) -> str:
             lines.append(line)
     return "\n".join(lines)
 
-
-def engine_for(settings: Settings, data_dir: Path | None = None) -> Engine:
-    return Engine(settings if data_dir is None else settings.model_copy(update={"data_dir": data_dir}))

@@ -52,3 +52,4 @@ class Outcome:
     theme: str | None = None  # collection of the best passage or triage category, for routing and insights
     redacted_question: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    passages: list = field(default_factory=list, repr=False)  # what retrieval returned (for advisors and eval)

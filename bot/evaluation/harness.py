@@ -60,8 +60,27 @@ def retrieval_metrics(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
+def decision_metrics(results: list[dict]) -> dict[str, float]:
+    """Urgent and hand-over decisions against the question kinds (shared/eval/README.md)."""
+    urgent = [r for r in results if r["kind"] == "urgent"]
+    unanswerable = [r for r in results if not r["answerable"] and r["kind"] != "urgent"]
+    answerable = [r for r in results if r["answerable"]]
+
+    def share(rows, pred):
+        return sum(1 for r in rows if pred(r)) / len(rows) if rows else 0.0
+
+    return {
+        "urgent_recall": share(urgent, lambda r: r["decision"] == "urgent"),
+        "false_urgent": share(answerable, lambda r: r["decision"] == "urgent"),
+        "handover_recall": share(unanswerable, lambda r: r["decision"] in ("handover", "urgent")),
+        "false_handover": share(answerable, lambda r: r["decision"] in ("handover", "urgent")),
+    }
+
+
 def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Path | None = None,
              progress: bool = False) -> dict:
+    from bot.engine.engine import Engine
+    from bot.engine.messages import InboundMessage
     from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest_paths
@@ -78,22 +97,29 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     report = ingest_paths([corpus], eval_settings, index=index, progress=progress)
     ingest_s = time.perf_counter() - t0
     retriever = HybridRetriever(index)
+    engine = Engine(eval_settings, retriever=retriever)
     retriever.search("warm-up")  # load the snapshot and the model outside the timings
+    engine.redactor.redact("warm-up")
 
     results = []
     latencies = []
     for q in questions:
+        msg = InboundMessage(channel="eval", asker="eval", conversation_id=f"eval-{q.id}", text=q.question,
+                             role=q.audience)
         t = time.perf_counter()
-        res = retriever.search(q.question, k=10)
+        outcome = engine.handle(msg)
         ms = (time.perf_counter() - t) * 1e3
         latencies.append(ms)
-        passages = [{"doc": Path(p.source).name, "text": p.text, "score": round(p.score, 6)} for p in res.passages]
+        found = outcome.passages
+        if not found:  # decided before retrieval (urgent, asked for a person): score retrieval all the same
+            found = retriever.search(outcome.redacted_question, k=10).passages
+        passages = [{"doc": Path(p.source).name, "text": p.text, "score": round(p.score, 6)} for p in found]
         rank = None
         if q.answerable and q.gold_doc and q.gold_quote:
             rank = first_hit_rank([(p["doc"], p["text"]) for p in passages], q.gold_doc, q.gold_quote)
-        results.append({"id": q.id, "kind": q.kind, "answerable": q.answerable, "decision": "answer",
-                        "latency_ms": round(ms, 2), "rank": rank, "confidence": round(res.confidence, 4),
-                        "passages": passages})
+        results.append({"id": q.id, "kind": q.kind, "answerable": q.answerable, "decision": outcome.kind.value,
+                        "reason": outcome.reason, "latency_ms": round(ms, 2), "rank": rank,
+                        "confidence": round(outcome.confidence, 4), "passages": passages})
     index.close()
 
     answerable = [r for r in results if r["answerable"]]
@@ -101,6 +127,7 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     by_kind = defaultdict(list)
     for r in answerable:
         by_kind[r["kind"]].append(r["rank"])
+    metrics.update(decision_metrics(results))
     metrics.update({
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
@@ -117,11 +144,17 @@ def format_report(out: dict) -> str:
     for kind, km in m["by_kind"].items():
         lines.append(f"{kind:<12}{km['n']:>3}   {km['hit@1']:.3f}  {km['hit@5']:.3f}  {km['hit@10']:.3f}   {km['mrr']:.3f}")
     for r in out["questions"]:
-        if r["answerable"]:
-            lines.append(f"  {r['id']:<6} {r['kind']:<11} rank={r['rank']}  conf={r['confidence']:.2f}  {r['latency_ms']:.1f} ms")
+        lines.append(f"  {r['id']:<6} {r['kind']:<12} {r['decision']:<8} {r['reason'] or '':<16} rank={r['rank']}  "
+                     f"conf={r['confidence']:.2f}  {r['latency_ms']:.1f} ms")
+    lines.append(
+        f"decisions: urgent_recall={m['urgent_recall']:.3f} false_urgent={m['false_urgent']:.3f} "
+        f"handover_recall={m['handover_recall']:.3f} false_handover={m['false_handover']:.3f}"
+    )
     lines.append(
         f"eval: n={m['n']} hit@1={m['hit@1']:.3f} hit@5={m['hit@5']:.3f} hit@10={m['hit@10']:.3f} "
-        f"mrr={m['mrr']:.3f} p50_ms={m['p50_ms']:.1f} p95_ms={m['p95_ms']:.1f}"
+        f"mrr={m['mrr']:.3f} p50_ms={m['p50_ms']:.1f} p95_ms={m['p95_ms']:.1f} "
+        f"urgent_recall={m['urgent_recall']:.3f} false_urgent={m['false_urgent']:.3f} "
+        f"handover_recall={m['handover_recall']:.3f} false_handover={m['false_handover']:.3f}"
     )
     return "\n".join(lines)
 
