@@ -97,12 +97,12 @@ def chunk_sections(sections: list[Section], size: int, overlap: int = 1) -> list
     chunks: list[Chunk] = []
     previous_path: tuple[str, ...] | None = None
     for section in sections:
-        body = section.text
-        # The heading opens its section's first chunk: it is often the best summary of it.
-        if section.heading_path and section.heading_path != previous_path:
-            body = f"{section.heading_path[-1]}\n\n{body}"
+        # The heading opens its section's first chunk, on a line of its own: it often summarises the section.
+        heading = section.heading_path[-1] if section.heading_path and section.heading_path != previous_path else None
         previous_path = section.heading_path
-        for text in chunk_section_text(body, size, overlap):
+        for n, text in enumerate(chunk_section_text(section.text, size, overlap)):
+            if n == 0 and heading:
+                text = f"{heading}\n\n{text}"
             ordinal = len(chunks)
             chunks.append(Chunk(
                 chunk_id=chunk_id(section.doc.doc_id, ordinal, text),

@@ -4,7 +4,8 @@ Deterministic and offline. Sentences are scored by how many of the question's
 content words (and glossary expansions, at half weight) they contain, weighted
 by how rare the word is in the retrieved passages, with a prior for better-ranked
 passages; the best two or three, from at most two passages each, form the
-answer, in passage order, each with its [n] citation.
+answer, in passage order, each with its [n] citation. The sentence after the best
+one comes along: advice often follows the sentence that names the situation.
 """
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def _clean(sentence: str) -> str:
     return s.lstrip("-•* ")
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for para in text.split("\n\n") for s in split_sentences(para)]
+
+
 def extract(question: str, expansion: str, passages: list[Passage], max_passages: int = 3) -> Extract:
     pool = passages[:max_passages]
     q_terms = Counter(T.tokens(question))
@@ -48,10 +53,10 @@ def extract(question: str, expansion: str, passages: list[Passage], max_passages
     sentence_tokens: dict[tuple[int, int], set[str]] = {}
     df: Counter = Counter()
     for pi, p in enumerate(pool):
-        for si, s in enumerate(split_sentences(p.text)):
+        for si, s in enumerate(_sentences(p.text)):
             s = _clean(s)
-            if len(s) < MIN_SENTENCE_CHARS:
-                continue
+            if len(s) < MIN_SENTENCE_CHARS or not s.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";")):
+                continue  # headings, table rows and fragments do not answer
             toks = set(T.tokens(s))
             sentence_tokens[(pi, si)] = toks
             df.update(toks)
@@ -65,19 +70,28 @@ def extract(question: str, expansion: str, passages: list[Passage], max_passages
         score = overlap / length_norm * (1.0 / (1 + 0.35 * pi))
         scored.append((score, pi, si, s))
     scored.sort(key=lambda x: -x[0])
+    by_position = {(pi, si): s for _, pi, si, s in candidates}
     chosen: list[tuple[float, int, int, str]] = []
     per_passage: Counter = Counter()
     total = 0
-    for score, pi, si, s in scored:
-        if score <= 0 or per_passage[pi] >= 2:
-            continue
+
+    def take(score, pi, si, s) -> bool:
+        nonlocal total
+        if (pi, si) in {(c[1], c[2]) for c in chosen} or per_passage[pi] >= 2:
+            return False
         if chosen and total + len(s) > MAX_CHARS:
-            continue
+            return False
         chosen.append((score, pi, si, s))
         per_passage[pi] += 1
         total += len(s)
-        if len(chosen) == MAX_SENTENCES:
+        return True
+
+    for score, pi, si, s in scored:
+        if score <= 0 or len(chosen) >= MAX_SENTENCES:
             break
+        if take(score, pi, si, s) and len(chosen) == 1 and (pi, si + 1) in by_position:
+            # the best sentence often sets up the advice that follows it: keep them together
+            take(score, pi, si + 1, by_position[(pi, si + 1)])
     if not chosen and pool:
         first = next((c for c in candidates if c[1] == 0), None)
         if first:

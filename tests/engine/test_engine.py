@@ -1,0 +1,187 @@
+"""The answer engine end to end on a small knowledge base: answers, urgent replies, hand-overs."""
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from bot.engine.engine import Engine, MessageRejected, render
+from bot.engine.messages import InboundMessage, Kind
+from bot.engine.redact import get_redactor
+from bot.engine.tickets import SqliteTickets
+from bot.index.store import Index
+from bot.index.vectors import VectorStoreUnavailable
+from bot.retrieval.hybrid import HybridRetriever
+from ingest.pipeline import ingest_paths
+from tests.conftest import write
+
+KB = {
+    "depolarisatie/midden.md": """---
+title: Depolarisatie in de praktijk
+---
+# Depolarisatie in de praktijk
+
+## Richt je op het midden
+Bij twee groepen die elkaar steeds harder uitschelden helpt het niet om telkens tussen de twee kopstukken te bemiddelen.
+Richt je als jongerenwerker op de middengroep die nog niet gekozen heeft. Verleg het gesprek naar de vragen die bij die
+middengroep leven en laat de identiteitsdiscussie los.
+
+## Moskeebesturen
+Voor moskeebesturen geldt hetzelfde principe: spreek de brede achterban aan en niet alleen de luidste stemmen.
+Een moskeebestuur kan samen met de gemeente een bijeenkomst voor de wijk organiseren.
+""",
+    "veilige-moskee/media.md": """# Veilige moskee
+
+## Omgaan met de media
+Spreek als moskeebestuur vooraf af wie de woordvoerder is wanneer journalisten bellen over een aangekondigde demonstratie.
+Het kennisnetwerk organiseert bijeenkomsten over externe communicatie en de omgang met de pers.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return get_redactor(use_deduce=True)
+
+
+@pytest.fixture
+def engine(settings, embeddings, tmp_path, redactor):
+    root = tmp_path / "kb"
+    for rel, text in KB.items():
+        write(root / rel, text)
+    write(root / "sources.yaml", """
+documents:
+  - {file: veilige-moskee/media.md, title: Handreiking Veilige Moskee, url: "https://voorbeeld.invalid/vm", published: 2019-06-01}
+""")
+    index = Index(settings, embeddings=embeddings)
+    ingest_paths([root], settings, index=index)
+    return Engine(settings, retriever=HybridRetriever(index), redactor=redactor)
+
+
+def ask(engine, text, conv="c1", **kw):
+    return engine.handle(InboundMessage(channel="test", asker="asker-hash", conversation_id=conv, text=text, **kw))
+
+
+def test_answer_is_short_extractive_and_cites_existing_passages(engine):
+    out = ask(engine, "In mijn jongerencentrum schelden twee groepen elkaar steeds harder uit. "
+                      "Wat raadt de depolarisatie-aanpak aan?")
+    assert out.kind is Kind.ANSWER
+    assert out.text.startswith("Volgens de kennisbank van de ESS:")
+    assert "middengroep" in out.text and len(out.text) < 900
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", out.text)}
+    assert cited and cited <= {c.n for c in out.citations}
+    assert out.citations[0].title == "Depolarisatie in de praktijk"
+    assert out.citations[0].section == "Richt je op het midden"
+    # every quoted sentence comes from a retrieved passage
+    for line in out.text.splitlines():
+        if line.startswith("• "):
+            sentence = re.sub(r"\s*\[\d+\]$", "", line[2:])
+            assert any(sentence in p.text for p in out.passages)
+    assert "Bronnen" in render(out)
+
+
+def test_english_asker_gets_english_frame_and_dutch_only_note(engine):
+    out = ask(engine, "Journalists keep calling our mosque board about a demonstration. Who should talk to the press?")
+    assert out.kind is Kind.ANSWER and out.language == "en"
+    assert out.text.startswith("According to the ESS knowledge base:")
+    assert "only available in Dutch" in out.text
+    assert "2019" in out.text  # the source's date is shown when the situation may have changed
+    assert out.citations[0].url == "https://voorbeeld.invalid/vm"
+
+
+def test_follow_up_uses_the_conversation(engine):
+    ask(engine, "Wat raadt de depolarisatie-aanpak aan bij twee groepen die elkaar uitschelden?", conv="f")
+    out = ask(engine, "En voor moskeebesturen?", conv="f")
+    assert out.kind is Kind.ANSWER
+    assert "moskeebestu" in out.text.lower()
+    assert out.passages[0].source == "depolarisatie/midden.md"  # the depolarisation context carried over
+
+
+def test_search_text_joins_only_real_follow_ups():
+    from bot.engine.conversation import search_text
+
+    history = [("user", "Wat raadt de depolarisatie-aanpak aan?"), ("assistant", "…")]
+    assert search_text("En voor moskeebesturen?", history) == "Wat raadt de depolarisatie-aanpak aan? En voor moskeebesturen?"
+    assert search_text("and for teachers?", history).startswith("Wat raadt")
+    new = "Hoe organiseer ik een bijeenkomst over veiligheid voor het bestuur van een moskee?"
+    assert search_text(new, history) == new
+    assert search_text("En voor moskeebesturen?", []) == "En voor moskeebesturen?"
+
+
+def test_reset_forgets_the_conversation(engine):
+    ask(engine, "Wat raadt de depolarisatie-aanpak aan?", conv="r")
+    assert engine.conversations.history("r")
+    assert "gewist" in engine.reset("r")
+    assert engine.conversations.history("r") == []
+
+
+def test_urgent_message_gets_guidance_first_and_an_urgent_ticket(engine):
+    out = ask(engine, "HELP er staan nu mannen met stenen voor onze moskee en er zijn kinderen binnen!!")
+    assert out.kind is Kind.URGENT
+    assert out.text.splitlines()[0].startswith("Wordt uw gebedshuis") and "112" in out.text.splitlines()[0]
+    assert out.ticket_ref and out.ticket_ref.startswith("U-") and out.ticket_ref in out.text
+    tickets = engine.tickets.all()
+    assert tickets[-1]["priority"] == "urgent" and tickets[-1]["ref"] == out.ticket_ref
+    self_harm = ask(engine, "een jongere appt me net dat hij niet meer wil leven")
+    assert self_harm.kind is Kind.URGENT and "113" in self_harm.text and "0800-0113" in self_harm.text
+
+
+def test_asking_for_a_person_hands_over_with_ticket_and_deadline(engine):
+    out = ask(engine, "Ik wil graag met een adviseur spreken over onze situatie.")
+    assert out.kind is Kind.HANDOVER and out.reason == "asked_for_human"
+    assert out.ticket_ref in out.text and "uiterlijk" in out.text
+
+
+def test_out_of_scope_says_what_ess_does_not_do(engine):
+    out = ask(engine, "Wat is het 06-nummer van de adviseur in Zeeland? Dan bel ik haar vanavond.")
+    assert out.kind is Kind.HANDOVER and out.reason == "out_of_scope"
+    assert "geen" in out.text and "contactgegevens" in out.text and out.ticket_ref in out.text
+
+
+def test_unrelated_question_is_handed_over(engine):
+    out = ask(engine, "Wat is het beste recept voor appeltaart met kaneel en rozijnen?")
+    assert out.kind is Kind.HANDOVER and out.reason == "low_confidence"
+
+
+def test_personal_data_never_reaches_storage_tickets_or_logs(engine, caplog):
+    caplog.set_level(logging.DEBUG)
+    out = ask(engine, "Ik ben Yusuf Kaya (06-12345678), ik wil een adviseur spreken over de moskee.")
+    stored = " ".join(t for _, t in engine.conversations.history("c1"))
+    ticket = engine.tickets.all()[-1]
+    for leaked in ("Yusuf", "Kaya", "06-12345678"):
+        assert leaked not in stored and leaked not in ticket["question"] and leaked not in caplog.text
+        assert leaked not in out.redacted_question
+    assert "[NAAM]" in ticket["question"] and "[TELEFOON]" in ticket["question"]
+
+
+def test_too_long_and_empty_messages_are_refused_clearly(engine, settings):
+    with pytest.raises(MessageRejected, match="te lang"):
+        ask(engine, "woord " * settings.max_message_chars)
+    with pytest.raises(MessageRejected, match="leeg"):
+        ask(engine, "   ")
+
+
+def test_dead_vector_store_hands_over_and_loses_nothing(engine):
+    class Dead:
+        def search(self, *a, **kw):
+            raise VectorStoreUnavailable("down")
+
+        analyser = engine.retriever.analyser
+
+    engine._retriever = Dead()
+    out = ask(engine, "Wat raadt de depolarisatie-aanpak aan?")
+    assert out.kind is Kind.HANDOVER and "lukt op dit moment niet" in out.text
+    assert engine.tickets.all()[-1]["reason"] == "unavailable"
+
+
+def test_ticket_deadlines_follow_working_hours():
+    from datetime import datetime, timezone
+
+    from bot.engine.tickets import add_working_hours, deadline_for
+
+    friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)
+    assert add_working_hours(friday_4pm, 16) == datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
+    assert deadline_for("urgent", friday_4pm, 15, 16) == datetime(2026, 11, 27, 16, 15, tzinfo=timezone.utc)
+    store_deadline = SqliteTickets  # the store uses deadline_for; its rows carry the deadline
+    assert store_deadline
