@@ -1,6 +1,7 @@
 """`essbot`: the command line for operators.
 
     essbot ingest [PATH ...] [--rebuild]    index handbooks (default: the knowledge folder)
+    essbot ask "vraag"                      answer a question as the bot does (answer, hand-over or urgent)
     essbot search "vraag"                   show the best passages with citations
     essbot eval --corpus DIR --questions F  score retrieval on a dev set
     essbot bench --corpus DIR               ingest/query speed and memory
@@ -72,6 +73,30 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_ask(args) -> int:
+    from bot.engine.engine import Engine, MessageRejected, render
+    from bot.engine.messages import InboundMessage
+    from bot.index.store import Index
+    from bot.retrieval.hybrid import HybridRetriever
+
+    s = _settings()
+    index = Index(s)
+    if index.catalog.version() == 0:
+        print("De index is leeg: draai eerst `essbot ingest`. / The index is empty: run `essbot ingest` first.",
+              file=sys.stderr)
+        return 2
+    engine = Engine(s, retriever=HybridRetriever(index))
+    msg = InboundMessage(channel="cli", asker="cli", conversation_id=args.conversation, text=args.question,
+                         language=args.language, role=args.role, region=args.region)
+    try:
+        outcome = engine.handle(msg)
+    except MessageRejected as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
+    print(render(outcome))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from bot.evaluation.harness import format_report, run_eval, write_json
 
@@ -114,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
+    a = sub.add_parser("ask", help="ask the kennisbot a question / een vraag stellen")
+    a.add_argument("question")
+    a.add_argument("--conversation", default="cli", help="conversation id, for follow-up questions")
+    a.add_argument("--language", choices=["nl", "en"])
+    a.add_argument("--role")
+    a.add_argument("--region")
+    a.set_defaults(func=cmd_ask)
+
     e = sub.add_parser("eval", help="evaluate retrieval on a question file")
     e.add_argument("--corpus", required=True)
     e.add_argument("--questions", required=True)
@@ -132,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     return args.func(args)
 
 

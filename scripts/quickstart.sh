@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 . .venv/bin/activate
 essbot ingest
-essbot search "Twee groepen in mijn jongerencentrum schelden elkaar steeds harder uit. Wat raadt de depolarisatie-aanpak aan?" -k 3
+essbot ask "Twee groepen in mijn jongerencentrum schelden elkaar steeds harder uit. Wat raadt de depolarisatie-aanpak aan?"

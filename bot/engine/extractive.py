@@ -3,13 +3,15 @@
 Deterministic and offline. Sentences are scored by how many of the question's
 content words (and glossary expansions, at half weight) they contain, weighted
 by how rare the word is in the retrieved passages, with a prior for better-ranked
-passages; the best two or three, from at most two passages each, form the
+passages; the best two to four (at most three from one passage, 700 characters in all) form the
 answer, in passage order, each with its [n] citation. The sentence after the best
-one comes along: advice often follows the sentence that names the situation.
+one comes along: advice often follows the sentence that names the situation; and a
+question asking what to do favours sentences that say what to do.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,9 +19,17 @@ from bot.index import text as T
 from bot.retrieval.passage import Passage
 from ingest.chunking import split_sentences
 
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
 MAX_CHARS = 700
 MIN_SENTENCE_CHARS = 25
+ADVICE_BOOST = 1.6
+# A question asking what to do is answered by sentences that say what to do.
+_ASKS_ADVICE = re.compile(
+    r"\b(raadt|raad|advies|adviseert|aanpak|wat (moet|moeten|kan|kunnen|doe|doen)|hoe (kan|kunnen|pak|ga|gaan|moet)|"
+    r"what should|what can|how (do|can|should)|advice|recommend)\b", re.I)
+_GIVES_ADVICE = re.compile(
+    r"\b(beter|raden|raadt|advies|advise|kies|richt|zorg|spreek|maak|bel|vraag|betrek|begin|gebruik|deel|houd|"
+    r"zoek|verleg|vermijd|laat|blijf|schakel|is het (goed|verstandig|belangrijk)|should|best|avoid|focus)\b", re.I)
 
 
 @dataclass
@@ -62,12 +72,15 @@ def extract(question: str, expansion: str, passages: list[Passage], max_passages
             df.update(toks)
             candidates.append((0.0, pi, si, s))
     n = max(len(candidates), 1)
+    wants_advice = bool(_ASKS_ADVICE.search(question))
     scored = []
     for _, pi, si, s in candidates:
         toks = sentence_tokens[(pi, si)]
         overlap = sum(w * math.log(1 + n / df[t]) for t, w in q_terms.items() if t in toks)
         length_norm = math.sqrt(max(len(toks), 4))
         score = overlap / length_norm * (1.0 / (1 + 0.35 * pi))
+        if wants_advice and _GIVES_ADVICE.search(s):
+            score *= ADVICE_BOOST
         scored.append((score, pi, si, s))
     scored.sort(key=lambda x: -x[0])
     by_position = {(pi, si): s for _, pi, si, s in candidates}
@@ -77,7 +90,7 @@ def extract(question: str, expansion: str, passages: list[Passage], max_passages
 
     def take(score, pi, si, s) -> bool:
         nonlocal total
-        if (pi, si) in {(c[1], c[2]) for c in chosen} or per_passage[pi] >= 2:
+        if (pi, si) in {(c[1], c[2]) for c in chosen} or per_passage[pi] >= 3:
             return False
         if chosen and total + len(s) > MAX_CHARS:
             return False
