@@ -22,7 +22,7 @@ _PAGE_NO = re.compile(r"^\d{1,3}$")
 _BLOCKS = re.compile(r"\n[ \t]*\n")
 
 
-def _heading_level(line: str, md_level: int) -> tuple[int, str] | None:
+def _heading_level(line: str, base_level: int) -> tuple[int, str] | None:
     if len(line) > 120:
         return None
     m = _MD.match(line)
@@ -30,7 +30,7 @@ def _heading_level(line: str, md_level: int) -> tuple[int, str] | None:
         return len(m.group(1)), m.group(2).strip("* ")
     m = _BOLD.match(line)
     if m and not m.group(1).rstrip().endswith((".", ",", ":", ";")) and len(m.group(1)) < 100:
-        return min(md_level + 1, 6), m.group(1).strip()
+        return min(base_level + 1, 6), m.group(1).strip()
     if _CHAPTER.match(line):
         return 1, line
     m = _NUMBERED.match(line)
@@ -42,18 +42,18 @@ def _heading_level(line: str, md_level: int) -> tuple[int, str] | None:
 def parse(text: str) -> LoadedFile:
     builder = SectionBuilder()
     title = None
-    md_level = 1
+    base_level = 1  # level of the last structural heading; a bold line goes one below it
     for block in _BLOCKS.split(text.replace("\r\n", "\n")):
         lines = [ln.strip() for ln in block.strip().splitlines()]
         lines = [ln for ln in lines if ln and not _TOC.search(ln) and not _PAGE_NO.match(ln)]
         if not lines:
             continue
         if len(lines) == 1:
-            found = _heading_level(lines[0], md_level)
+            found = _heading_level(lines[0], base_level)
             if found:
                 level, heading = found
-                if _MD.match(lines[0]):
-                    md_level = level
+                if not _BOLD.match(lines[0]):
+                    base_level = level
                 if title is None and lines[0].startswith("# "):
                     title = heading
                 builder.heading(level, heading)
