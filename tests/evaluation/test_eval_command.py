@@ -76,6 +76,10 @@ def test_quality_floor_on_the_shared_corpus(corpus, dev_set, settings):
     # run_eval keeps its shared embedding cache under data_dir/cache
     out = run_eval(corpus, dev_set, s, workdir=settings.data_dir.parent)
     m = out["metrics"]
-    print(f"\nquality floor: hit@5={m['hit@5']:.3f} mrr={m['mrr']:.3f} p95_ms={m['p95_ms']:.1f}")
+    print(f"\nquality floor: hit@5={m['hit@5']:.3f} mrr={m['mrr']:.3f} p95_ms={m['p95_ms']:.1f} "
+          f"urgent_recall={m['urgent_recall']:.3f} false_urgent={m['false_urgent']:.3f} "
+          f"handover_recall={m['handover_recall']:.3f} false_handover={m['false_handover']:.3f}")
     assert m["hit@5"] >= 0.65
     assert m["mrr"] >= 0.42
+    assert m["urgent_recall"] == 1.0 and m["false_urgent"] <= 0.02
+    assert m["handover_recall"] >= 0.8 and m["false_handover"] <= 0.10
