@@ -9,13 +9,15 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install -q --upgrade pip
+# pip warns once per package about find-links folders this machine lacks; keep the real output readable.
+pipq() { python -m pip "$@" 2>&1 | grep -v "is ignored: it is neither a file nor a directory"; return "${PIPESTATUS[0]}"; }
+pipq install -q --upgrade pip
 if [[ ",$extras," == *",st,"* ]]; then
   # The CPU wheel of torch first: left to the resolver, pip would fetch a multi-GB CUDA build.
-  python -m pip install -q "torch==2.13.0"
+  pipq install -q "torch==2.13.0"
 fi
 if [ -n "$extras" ]; then
-  python -m pip install -q -e ".[$extras]"
+  pipq install -q -e ".[$extras]"
 else
-  python -m pip install -q -e .
+  pipq install -q -e .
 fi
