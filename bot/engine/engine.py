@@ -98,6 +98,20 @@ class Engine:
                  outcome.theme, outcome.confidence, outcome.timings_ms["total"])
         return outcome
 
+    def feedback(self, msg: InboundMessage, helpful: bool) -> Outcome | None:
+        """Feedback on the last answer; "niet nuttig" hands the last question over to an advisor."""
+        if helpful:
+            return None
+        last = next((t for role, t in reversed(self.conversations.history(msg.conversation_id)) if role == "user"),
+                    None)
+        if last is None:
+            return None
+        lang = msg.language or lang_mod.detect(last)
+        outcome = self._handover(msg, last, lang, "negative_feedback", None)
+        outcome.redacted_question = last
+        outcome.language = lang
+        return outcome
+
     def reset(self, conversation_id: str) -> str:
         self.conversations.reset(conversation_id)
         return T("reset_done")

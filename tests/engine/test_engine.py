@@ -133,6 +133,17 @@ def test_asking_for_a_person_hands_over_with_ticket_and_deadline(engine):
     assert out.ticket_ref in out.text and "uiterlijk" in out.text
 
 
+def test_negative_feedback_hands_the_question_over(engine):
+    ask(engine, "Wat raadt de depolarisatie-aanpak aan bij twee groepen?", conv="fb")
+    msg = InboundMessage(channel="test", asker="asker-hash", conversation_id="fb", text="")
+    assert engine.feedback(msg, helpful=True) is None
+    out = engine.feedback(msg, helpful=False)
+    assert out.kind is Kind.HANDOVER and out.reason == "negative_feedback" and out.ticket_ref in out.text
+    ticket = engine.tickets.all()[-1]
+    assert ticket["reason"] == "negative_feedback" and "depolarisatie" in ticket["question"]
+    assert engine.feedback(InboundMessage("test", "x", "nobody", ""), helpful=False) is None
+
+
 def test_out_of_scope_says_what_ess_does_not_do(engine):
     out = ask(engine, "Wat is het 06-nummer van de adviseur in Zeeland? Dan bel ik haar vanavond.")
     assert out.kind is Kind.HANDOVER and out.reason == "out_of_scope"
