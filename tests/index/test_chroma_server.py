@@ -2,28 +2,19 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from bot.index.store import Index
 from bot.index.vectors import VectorStoreUnavailable
 from bot.retrieval.hybrid import HybridRetriever
 from ingest.pipeline import ingest_paths
 from tests.conftest import write
+from tests.services import free_port, running
 
 pytestmark = pytest.mark.chroma_server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -31,27 +22,10 @@ def chroma_server(tmp_path):
     exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     if not Path(exe).exists():
         pytest.fail("the `chroma` CLI from the chromadb package is missing")
-    port = _free_port()
-    log = open(tmp_path / "chroma.log", "wb")
-    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start: " + (tmp_path / "chroma.log").read_text()[-2000:])
-    yield port, proc
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    port = free_port()
+    cmd = [exe, "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, f"http://127.0.0.1:{port}/api/v2/heartbeat", tmp_path / "chroma.log") as proc:
+        yield port, proc
 
 
 def test_ingest_and_search_through_a_chroma_server(settings, embeddings, tmp_path, chroma_server):
@@ -79,6 +53,6 @@ def test_ingest_and_search_through_a_chroma_server(settings, embeddings, tmp_pat
 
 
 def test_unreachable_server_is_reported(settings):
-    s = settings.model_copy(update={"chroma_mode": "http", "chroma_port": _free_port()})
+    s = settings.model_copy(update={"chroma_mode": "http", "chroma_port": free_port()})
     with pytest.raises(VectorStoreUnavailable, match="unavailable"):
         Index(s)
