@@ -24,9 +24,9 @@ PASSAGES = [
 QUESTION = "Twee groepen in mijn jongerencentrum schelden elkaar uit. Wat raadt de depolarisatie-aanpak aan?"
 
 
-def _settings(settings, base_url, timeout=60.0):
+def _settings(settings, base_url, timeout=240.0):  # a 2-core CI machine under load is slow
     return settings.model_copy(update={"answer_mode": "llm", "llm_base_url": base_url, "llm_model": "gemma",
-                                       "llm_timeout_s": timeout, "llm_max_tokens": 120})
+                                       "llm_timeout_s": timeout, "llm_max_tokens": 80})
 
 
 @pytest.mark.slow
