@@ -194,7 +194,7 @@ class Engine:
         used = [passages[pi] for pi in ex.used]
         parts = [T("answer.intro", lang), "\n".join(f"• {ln}" for ln in lines)]
         notes = _notes(used, lang)
-        body = "\n\n".join(parts + notes)
+        body = "\n\n".join(parts + notes + [T("answer.disclaimer", lang)])
         return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
                        theme=passages[0].collection)
 
@@ -219,7 +219,7 @@ class Engine:
             text = text.replace(f"[{old}]", f"[#{new}]")
         text = text.replace("[#", "[")
         cited = [top[n - 1] for n in used]
-        body = "\n\n".join([text] + _notes(cited, lang))
+        body = "\n\n".join([text] + _notes(cited, lang) + [T("answer.disclaimer", lang)])
         return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
 
 
