@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 # pip warns once per package about find-links folders this machine lacks; keep the real output readable.
-pipq() { python -m pip "$@" 2>&1 | grep -v "is ignored: it is neither a file nor a directory"; return "${PIPESTATUS[0]}"; }
+pipq() { python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 pipq install -q --upgrade pip
 if [[ ",$extras," == *",st,"* ]]; then
   # The CPU wheel of torch first: left to the resolver, pip would fetch a multi-GB CUDA build.
