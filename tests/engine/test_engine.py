@@ -187,7 +187,7 @@ def test_dead_vector_store_hands_over_and_loses_nothing(engine):
     assert engine.tickets.all()[-1]["reason"] == "unavailable"
 
 
-def test_ticket_deadlines_follow_working_hours():
+def test_ticket_deadlines_follow_working_hours(tmp_path):
     from datetime import datetime, timezone
 
     from bot.engine.tickets import add_working_hours, deadline_for
@@ -195,5 +195,10 @@ def test_ticket_deadlines_follow_working_hours():
     friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)
     assert add_working_hours(friday_4pm, 16) == datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
     assert deadline_for("urgent", friday_4pm, 15, 16) == datetime(2026, 11, 27, 16, 15, tzinfo=timezone.utc)
-    store_deadline = SqliteTickets  # the store uses deadline_for; its rows carry the deadline
-    assert store_deadline
+    from bot.engine.tickets import TicketRequest
+
+    store = SqliteTickets(tmp_path / "t.sqlite", urgent_minutes=15, normal_hours=16)
+    before = datetime.now(timezone.utc)
+    ref = store.create(TicketRequest("urgent", "urgent:self_harm", "test", "a", "c", "vraag"))
+    assert ref.ref.startswith("U-") and 14 * 60 <= (ref.deadline - before).total_seconds() <= 15 * 60 + 5
+    assert store.all()[0]["deadline"] == ref.deadline.isoformat()

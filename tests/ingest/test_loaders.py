@@ -1,7 +1,6 @@
 """Loaders on files the tests generate, corrupt ones included."""
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
