@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "development-only-not-secret"  # refused outside development
 
 
 class Settings(BaseSettings):
@@ -65,10 +66,38 @@ class Settings(BaseSettings):
     followup_window_minutes: int = 60
     redact_with_deduce: bool = True
 
+    # --- advisor queue and console ---------------------------------------------
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir. "
+                                                       "Production: postgresql://user@host/db")
+    secret_key: str = Field(DEV_SECRET, description="Signs webhook deliveries and login forms; required outside "
+                                                    "development.")
+    reopen_window_days: int = Field(14, description="An asker writing again within this reopens their ticket.")
+    reminder_interval_minutes: int = 60
+    delivery_max_attempts: int = 12
+    delivery_lease_seconds: int = Field(60, description="A delivery claimed by a worker that died is retried "
+                                                        "after this.")
+    delivery_webhooks: dict[str, str] = Field(default_factory=dict, description='Per channel a URL that receives '
+                                              'replies, e.g. {"web": "http://widget-gateway/replies"}.')
+    reviewed_dir: Path | None = Field(None, description="Reviewed advisor answers (Markdown); default "
+                                                        "<data_dir>/reviewed.")
+    console_host: str = "127.0.0.1"
+    console_port: int = 8700
+    session_hours: int = 10
+    login_max_failures: int = Field(5, description="Failed logins per account per 15 minutes before it is "
+                                                   "throttled.")
+    secure_cookies: bool | None = Field(None, description="Default: on outside development.")
+
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
         if self.sources_file is None:
             self.sources_file = self.knowledge_dir / "sources.yaml"
+        if self.reviewed_dir is None:
+            self.reviewed_dir = self.data_dir / "reviewed"
+        if self.secure_cookies is None:
+            self.secure_cookies = self.environment != "development"
+        if self.environment != "development" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError("ESSBOT_SECRET_KEY must be set to a random value of at least 32 characters outside "
+                             "development (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
         return self
 
     @property

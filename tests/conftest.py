@@ -14,12 +14,14 @@ CORPUS = SHARED / "corpus"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
 # Embedding the same text twice is the slow part of the suite: share one cache across tests
 # (keyed by model and text, so it can never return a wrong vector).
+TEST_SECRET = "test-secret-" + "x" * 32  # tests only; production refuses the built-in default
 CACHE_DIR = Path(os.environ.get("ESSBOT_TEST_CACHE", REPO / "data" / "test-cache"))
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "kb", environment="test")
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "kb", environment="test",
+                    secret_key=TEST_SECRET)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 WORK_START, WORK_END = 9, 17
 
@@ -31,6 +32,7 @@ class TicketRequest:
     role: str | None = None
     language: str = "nl"
     context: tuple[dict, ...] = ()  # what the assistant retrieved: citation data and scores, no personal data
+    draft: str | None = None  # an extractive draft from the knowledge base, for the advisor to start from
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,13 @@ def add_working_hours(start: datetime, hours: int) -> datetime:
     return t
 
 
+OFFICE_TZ = ZoneInfo("Europe/Amsterdam")  # advisors' office hours are Dutch local time
+
+
 def deadline_for(priority: str, now: datetime, urgent_minutes: int, normal_hours: int) -> datetime:
     if priority == "urgent":
         return now + timedelta(minutes=urgent_minutes)
-    return add_working_hours(now, normal_hours)
+    return add_working_hours(now.astimezone(OFFICE_TZ), normal_hours).astimezone(timezone.utc)
 
 
 class SqliteTickets:

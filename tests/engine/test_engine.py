@@ -195,6 +195,11 @@ def test_ticket_deadlines_follow_working_hours(tmp_path):
     friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)
     assert add_working_hours(friday_4pm, 16) == datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
     assert deadline_for("urgent", friday_4pm, 15, 16) == datetime(2026, 11, 27, 16, 15, tzinfo=timezone.utc)
+    # Normal deadlines count Dutch office hours: Friday 16:00 UTC is 17:00 in Amsterdam (winter time),
+    # so two working days end on Tuesday 17:00 local, 16:00 UTC.
+    assert deadline_for("normal", friday_4pm, 15, 16) == datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
+    monday_8am_local = datetime(2026, 11, 30, 7, 0, tzinfo=timezone.utc)
+    assert deadline_for("normal", monday_8am_local, 15, 8) == datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)
     from bot.engine.tickets import TicketRequest
 
     store = SqliteTickets(tmp_path / "t.sqlite", urgent_minutes=15, normal_hours=16)

@@ -1,0 +1,157 @@
+"""The learning loop: an advisor's reply becomes a reviewed, citable knowledge entry.
+
+An advisor proposes an entry (edited question and answer); a second person with
+the editor role approves it. Approval writes it as Markdown to the reviewed
+folder, with its own ``sources.yaml`` so it is cited as "ESS-adviseur, <datum>",
+and ingests that folder incrementally; retracting deletes the file and ingests
+again, which removes it from the index. Text with personal data is refused.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from sqlalchemy import select
+
+from .audit import audit
+from .db import Database
+from .models import Advisor, KnowledgeEntry, Ticket, utcnow
+
+COLLECTION = "adviseur-antwoorden"
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december"]
+KIND_NL = {"NAAM": "naam", "TELEFOON": "telefoonnummer", "EMAIL": "e-mailadres", "BSN": "BSN", "IBAN": "IBAN",
+           "ADRES": "adres", "POSTCODE": "postcode", "KENTEKEN": "kenteken", "GEBOORTEDATUM": "geboortedatum"}
+
+
+class EntryError(ValueError):
+    """Dutch message for the console."""
+
+
+def citation_title(day: datetime) -> str:
+    return f"ESS-adviseur, {day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+class KnowledgeDesk:
+    def __init__(self, db: Database, settings, redactor, ingest: Callable[[Path], object] | None = None):
+        self.db, self.settings, self.redactor = db, settings, redactor
+        self.folder: Path = Path(settings.reviewed_dir)
+        self._ingest = ingest or self._default_ingest
+
+    def _default_ingest(self, folder: Path):
+        from ingest.pipeline import ingest_paths
+
+        return ingest_paths([folder], self.settings, lock_timeout=120)
+
+    def _check_clean(self, *texts: str) -> None:
+        found = []
+        for t in texts:
+            found += [s.kind for s in self.redactor.redact(t).spans]
+        if found:
+            kinds = sorted({KIND_NL.get(k.upper(), k.lower()) for k in found})
+            raise EntryError("De tekst bevat persoonsgegevens (" + ", ".join(kinds) + "). Haal ze weg of "
+                             "vervang ze door een algemene omschrijving.")
+
+    def propose(self, author_id: int, question: str, answer: str, ticket_ref: str | None = None,
+                theme: str | None = None) -> KnowledgeEntry:
+        question, answer = (question or "").strip(), (answer or "").strip()
+        if len(question) < 10 or len(answer) < 20:
+            raise EntryError("Vraag en antwoord moeten allebei ingevuld zijn.")
+        self._check_clean(question, answer)
+        with self.db.session() as s:
+            ticket = s.scalars(select(Ticket).where(Ticket.ref == ticket_ref)).first() if ticket_ref else None
+            entry = KnowledgeEntry(question=question, answer=answer, theme=theme or (ticket.theme if ticket else None),
+                                   ticket_id=ticket.id if ticket else None, author_id=author_id, status="draft",
+                                   created_at=utcnow())
+            s.add(entry)
+            s.flush()
+            audit(s, author_id, "knowledge.proposed", ticket, entry=entry.id)
+            return entry
+
+    def edit(self, entry_id: int, actor_id: int, question: str, answer: str) -> None:
+        self._check_clean(question, answer)
+        with self.db.session() as s:
+            entry = self._get(s, entry_id)
+            if entry.status != "draft":
+                raise EntryError("Alleen concepten kunnen worden bewerkt.")
+            entry.question, entry.answer = question.strip(), answer.strip()
+            audit(s, actor_id, "knowledge.edited", entry=entry.id)
+
+    def approve(self, entry_id: int, approver_id: int) -> KnowledgeEntry:
+        with self.db.session() as s:
+            entry = self._get(s, entry_id, lock=True)
+            approver = s.get(Advisor, approver_id)
+            if approver is None or not approver.has_role("editor"):
+                raise EntryError("Goedkeuren mag alleen iemand met de rol redacteur.")
+            if entry.author_id == approver_id:
+                raise EntryError("Een tweede persoon moet goedkeuren: u heeft dit antwoord zelf voorgesteld.")
+            if entry.status != "draft":
+                raise EntryError("Dit antwoord is niet (meer) een concept.")
+            self._check_clean(entry.question, entry.answer)
+            entry.status, entry.approver_id, entry.published_at = "published", approver_id, utcnow()
+            audit(s, approver_id, "knowledge.published", entry=entry.id)
+            self._write(s)
+        self._ingest(self.folder)  # after commit: a failed ingest is repaired by the next one
+        return entry
+
+    def retract(self, entry_id: int, actor_id: int) -> None:
+        with self.db.session() as s:
+            entry = self._get(s, entry_id, lock=True)
+            actor = s.get(Advisor, actor_id)
+            if actor is None or not actor.has_role("editor"):
+                raise EntryError("Intrekken mag alleen iemand met de rol redacteur.")
+            if entry.status != "published":
+                raise EntryError("Alleen gepubliceerde antwoorden kunnen worden ingetrokken.")
+            entry.status, entry.retracted_at = "retracted", utcnow()
+            audit(s, actor_id, "knowledge.retracted", entry=entry.id)
+            self._write(s)
+        self._ingest(self.folder)
+
+    def reindex(self) -> None:
+        """Writes the folder from the database and ingests it (repairs an interrupted publish)."""
+        with self.db.session() as s:
+            self._write(s)
+        self._ingest(self.folder)
+
+    def _get(self, s, entry_id: int, lock: bool = False) -> KnowledgeEntry:
+        entry = s.get(KnowledgeEntry, entry_id, with_for_update=lock)
+        if entry is None:
+            raise EntryError("Kennisitem niet gevonden.")
+        return entry
+
+    def _write(self, s) -> None:
+        """The folder mirrors the published entries: one Markdown file each plus the manifest."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        published = s.scalars(select(KnowledgeEntry).where(KnowledgeEntry.status == "published")
+                              .order_by(KnowledgeEntry.id)).all()
+        wanted = {}
+        docs = []
+        for e in published:
+            name = f"ess-adviseur-{e.id}.md"
+            wanted[name] = f"# {_one_line(e.question)}\n\n{e.answer.strip()}\n"
+            docs.append({"file": name, "title": citation_title(e.published_at), "collection": COLLECTION,
+                         "audience": ["all"], "language": "nl", "published": e.published_at.date().isoformat()})
+        manifest = {"defaults": {"collection": COLLECTION, "audience": ["all"], "language": "nl"},
+                    "collections": {COLLECTION: {"title": "Antwoorden van ESS-adviseurs",
+                                                 "description": "Door een tweede persoon goedgekeurd."}},
+                    "documents": docs}
+        _atomic_write(self.folder / "sources.yaml", yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False))
+        for name, text in wanted.items():
+            path = self.folder / name
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                _atomic_write(path, text)
+        for path in self.folder.glob("ess-adviseur-*.md"):
+            if path.name not in wanted:
+                path.unlink()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name("." + path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,51 @@
+"""The case summary an advisor reads first: question, conversation, what was found, why handed over, a draft."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Message, Ticket
+
+REASONS_NL = {
+    "low_confidence": "De kennisbank gaf geen betrouwbaar antwoord.",
+    "asked_for_human": "De vrager wil iemand spreken.",
+    "out_of_scope": "De vraag valt buiten wat de ESS doet.",
+    "negative_feedback": "De vrager vond het antwoord niet nuttig.",
+    "unavailable": "De zoekfunctie was niet beschikbaar.",
+}
+SCOPES_NL = {"legal": "juridisch advies", "funding": "financiering", "contact": "contactgegevens of namen",
+             "other_organisation": "een andere organisatie"}
+URGENT_NL = {"violence": "dreigend geweld", "weapon": "wapens", "threat": "bedreiging", "arson": "brandstichting",
+             "riot": "rellen", "self_harm": "suïcide of zelfbeschadiging", "minor_danger": "minderjarige in gevaar",
+             "intimidation": "criminele intimidatie", "place_of_worship": "gebedshuis of opvang bedreigd"}
+
+
+def reason_nl(reason: str) -> str:
+    if reason.startswith("urgent:"):
+        cats = [URGENT_NL.get(c, c) for c in reason.split(":", 1)[1].split(",") if c]
+        return "Urgent: " + (", ".join(cats) or "acute situatie") + ". De vrager kreeg direct 112/113-informatie."
+    base, _, scope = reason.partition(":")
+    text = REASONS_NL.get(base, base)
+    if scope:
+        text += f" ({SCOPES_NL.get(scope, scope)})"
+    return text
+
+
+@dataclass
+class CaseSummary:
+    ref: str
+    question: str
+    reason: str
+    conversation: list[tuple[str, str, str]] = field(default_factory=list)  # (time, author, redacted text)
+    sources: list[dict] = field(default_factory=list)  # numbered citation data with scores
+    draft: str | None = None
+
+
+def case_summary(s: Session, ticket: Ticket, turns: int = 20) -> CaseSummary:
+    rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id)
+                     .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
+    conversation = [(m.at.strftime("%d-%m %H:%M"), m.author, m.text) for m in reversed(rows)]
+    sources = [dict(c, n=i) for i, c in enumerate(ticket.context or [], 1)]
+    return CaseSummary(ticket.ref, ticket.question, reason_nl(ticket.reason), conversation, sources, ticket.draft)
