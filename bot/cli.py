@@ -5,6 +5,11 @@
     essbot search "vraag"                   show the best passages with citations
     essbot eval --corpus DIR --questions F  score retrieval on a dev set
     essbot bench --corpus DIR               ingest/query speed and memory
+    essbot advisor add EMAIL --role admin   create an advisor account (the first admin)
+    essbot team add NAME --themes ...       create a team for routing
+    essbot worker                           deliver advisors' replies, remind overdue tickets
+    essbot console                          the advisor console (and the worker) on console_host:port
+    essbot bench-queue                      queue operations/s and console page latency
 """
 from __future__ import annotations
 
@@ -162,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", required=True)
     b.add_argument("--questions")
     b.set_defaults(func=cmd_bench)
+
+    from bot.handover.cli import add_commands
+
+    add_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
     return p
 
 

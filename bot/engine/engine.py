@@ -20,12 +20,12 @@ from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.passage import Passage, SearchResult
 
 from . import language as lang_mod
-from .conversation import Conversations, search_text
+from .conversation import ConversationStore, search_text
 from .decide import decide_scope
 from .extractive import extract
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
-from .tickets import SqliteTickets, TicketRequest, TicketSink
+from .tickets import TicketRequest, TicketSink
 from .triage import triage
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # Which guidance comes first for which triage category.
 _URGENT_TEXT = {
     "self_harm": "urgent.self_harm",
-    "minor_in_danger": "urgent.minor",
+    "minor_danger": "urgent.minor",
     "intimidation": "urgent.intimidation",
     "place_of_worship": "urgent.place_of_worship",
 }
@@ -49,14 +49,21 @@ class MessageRejected(ValueError):
 
 class Engine:
     def __init__(self, settings: Settings, retriever: HybridRetriever | None = None,
-                 tickets: TicketSink | None = None, conversations: Conversations | None = None,
+                 tickets: TicketSink | None = None, conversations: ConversationStore | None = None,
                  redactor=None, llm=None):
         self.settings = settings
         self._retriever = retriever
-        self.tickets = tickets or SqliteTickets(settings.data_dir / "tickets.sqlite",
-                                                settings.reply_target_urgent_minutes,
-                                                settings.reply_target_normal_hours)
-        self.conversations = conversations or Conversations(settings.data_dir / "conversations.sqlite")
+        if tickets is None or conversations is None:
+            # Hand-overs land in the advisor queue; the conversation lives beside them so advisors see it.
+            from bot.handover.conversations import DbConversations
+            from bot.handover.db import open_database
+            from bot.handover.service import QueuePolicy, QueueService
+
+            db = open_database(settings)
+            tickets = tickets or QueueService(db, QueuePolicy.from_settings(settings))
+            conversations = conversations or DbConversations(db)
+        self.tickets = tickets
+        self.conversations = conversations
         if redactor is None:
             from .redact import get_redactor
 
@@ -88,12 +95,13 @@ class Engine:
         lang = msg.language or lang_mod.detect(redacted)
         t_redact = time.perf_counter()
 
-        outcome = self._decide(msg, redacted, lang)
+        outcome = self._waiting_ticket(msg, redacted, lang) or self._decide(msg, redacted, lang)
         outcome.redacted_question = redacted
         outcome.language = lang
         outcome.timings_ms.update({"redact": (t_redact - started) * 1e3, "total": (time.perf_counter() - started) * 1e3})
-        self.conversations.append(msg.conversation_id, "user", redacted)
-        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}")
+        self.conversations.append(msg.conversation_id, "user", redacted, channel=msg.channel, asker=msg.asker)
+        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
+                                  channel=msg.channel, asker=msg.asker)
         log.info("outcome kind=%s reason=%s theme=%s conf=%.2f ms=%.1f", outcome.kind.value, outcome.reason,
                  outcome.theme, outcome.confidence, outcome.timings_ms["total"])
         return outcome
@@ -117,6 +125,18 @@ class Engine:
         return T("reset_done")
 
     # ------------------------------------------------------------------------------
+    def _waiting_ticket(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome | None:
+        """An advisor asked this asker a question: the reply joins that ticket (unless it is urgent)."""
+        followup = getattr(self.tickets, "asker_followup", None)
+        if followup is None or triage(redacted).urgent:
+            return None
+        ref = followup(msg.conversation_id, redacted)
+        if ref is None:
+            return None
+        return Outcome(Kind.HANDOVER, T("handover.info_added", lang, ticket=ref.ref,
+                                        deadline=_format_deadline(ref.deadline, lang)),
+                       ticket_ref=ref.ref, reason="asker_reply")
+
     def _decide(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome:
         tri = triage(redacted)
         if tri.urgent:
@@ -159,11 +179,12 @@ class Engine:
 
     def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: str, result: SearchResult | None,
                   scope: str | None = None, theme: str | None = None, lead: str | None = None) -> Outcome:
-        context = tuple(_context(p) for p in (result.passages[:5] if result else []))
+        top = result.passages[:5] if result else []
+        context = tuple(_context(p) for p in top)
         ticket = self.tickets.create(TicketRequest(
             priority="normal", reason=reason if not scope else f"{reason}:{scope}", channel=msg.channel,
             asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=theme,
-            region=msg.region, role=msg.role, language=lang, context=context))
+            region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(redacted, top)))
         deadline = _format_deadline(ticket.deadline, lang)
         parts = [lead] if lead else []
         if reason == "out_of_scope":
@@ -176,6 +197,14 @@ class Engine:
         parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline))
         return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
                        confidence=result.confidence if result else 0.0)
+
+    def _draft(self, redacted: str, passages: list[Passage]) -> str | None:
+        """What the knowledge base says, numbered like the ticket's sources: a start for the advisor."""
+        if not passages:
+            return None
+        expansion = self.retriever.analyser.analyse(redacted).expansion_text
+        ex = extract(redacted, expansion, passages)
+        return "\n".join(f"{s} [{pi + 1}]" for s, pi in ex.sentences) or None
 
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
                 history: list[tuple[str, str]]) -> Outcome:

@@ -1,18 +1,12 @@
 """Hand-over tickets: the interface the advisor queue implements, and a simple store.
 
 The engine only needs to create a ticket and tell the asker when to expect an
-answer; the queue (claiming, routing, replies) lives elsewhere and implements
-``TicketSink``. ``SqliteTickets`` makes the engine usable on its own.
+answer; the advisor queue (bot.handover.service.QueueService) implements ``TicketSink``.
 """
 from __future__ import annotations
 
-import json
-import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -69,38 +63,3 @@ def deadline_for(priority: str, now: datetime, urgent_minutes: int, normal_hours
     if priority == "urgent":
         return now + timedelta(minutes=urgent_minutes)
     return add_working_hours(now.astimezone(OFFICE_TZ), normal_hours).astimezone(timezone.utc)
-
-
-class SqliteTickets:
-    """A minimal ticket store: enough for the engine and its tests; the queue issue replaces it."""
-
-    def __init__(self, path: Path, urgent_minutes: int = 15, normal_hours: int = 16):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS tickets (ref TEXT PRIMARY KEY, created_at TEXT, deadline TEXT, "
-            "priority TEXT, reason TEXT, channel TEXT, asker TEXT, conversation_id TEXT, question TEXT, "
-            "theme TEXT, region TEXT, role TEXT, language TEXT, context TEXT, status TEXT DEFAULT 'new')"
-        )
-        self._lock = threading.Lock()
-        self.urgent_minutes = urgent_minutes
-        self.normal_hours = normal_hours
-
-    def create(self, request: TicketRequest) -> TicketRef:
-        now = datetime.now(timezone.utc)
-        deadline = deadline_for(request.priority, now, self.urgent_minutes, self.normal_hours)
-        ref = ("U-" if request.priority == "urgent" else "T-") + secrets.token_hex(3).upper()
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO tickets (ref, created_at, deadline, priority, reason, channel, asker, conversation_id, "
-                "question, theme, region, role, language, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ref, now.isoformat(), deadline.isoformat(), request.priority, request.reason, request.channel,
-                 request.asker, request.conversation_id, request.question, request.theme, request.region,
-                 request.role, request.language, json.dumps(list(request.context), ensure_ascii=False)),
-            )
-        return TicketRef(ref, deadline)
-
-    def all(self) -> list[dict]:
-        cur = self._db.execute("SELECT * FROM tickets ORDER BY created_at")
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, row)) for row in cur]

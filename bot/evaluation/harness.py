@@ -89,7 +89,8 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     tmp = Path(tempfile.mkdtemp(prefix="essbot-eval-", dir=workdir))
     # A fresh index, but the shared embedding cache: unchanged chunks are not re-embedded.
     cache = settings.data_dir / "cache" / "embeddings.sqlite"
-    eval_settings = settings.model_copy(update={"data_dir": tmp, "chroma_mode": "embedded"})
+    # Its own SQLite queue too: evaluation tickets must never reach the real advisor queue.
+    eval_settings = settings.model_copy(update={"data_dir": tmp, "chroma_mode": "embedded", "database_url": None})
     from bot.index.embeddings import make_embeddings
     emb = make_embeddings(settings.embedding_backend, settings.embedding_model, cache, settings.embedding_batch)
     index = Index(eval_settings, embeddings=emb)

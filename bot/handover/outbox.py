@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 from datetime import timedelta
 from typing import Callable
 
@@ -83,16 +82,6 @@ class DeliveryWorker:
             else:
                 d.status, d.last_error = "pending", error
                 d.next_attempt_at = now + timedelta(seconds=backoff_seconds(d.attempts))
-
-    def run_forever(self, stop: threading.Event, interval: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # the database restarting must not kill the worker
-                log.exception("delivery worker pass failed; retrying")
-                busy = 0
-            if not busy:
-                stop.wait(interval)
 
 
 def retry_delivery(db: Database, delivery_id: int, clock: Callable = utcnow) -> bool:

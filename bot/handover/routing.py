@@ -39,7 +39,7 @@ def staffed(session: Session, team: Team) -> bool:
 def route(session: Session, theme: str | None, region: str | None) -> Team | None:
     teams = session.scalars(select(Team).where(Team.active).order_by(Team.id)).all()
     ranked = sorted(((s, t.id, t) for t in teams if (s := score(t, theme, region)) is not None),
-                    key=lambda x: (-x[0], x[1]))
+                    key=lambda x: (-x[0], not x[2].is_default, x[1]))  # ties: the default team first
     candidates = [t for _, _, t in ranked] + [t for t in teams if t.is_default]
     for team in candidates:
         seen = set()

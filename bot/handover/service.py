@@ -72,7 +72,6 @@ class QueueService:
                 team_id=team.id if team else None, created_at=now, updated_at=now, deadline=deadline)
             s.add(ticket)
             s.flush()
-            s.add(Message(conversation_id=conv.id, ticket_id=ticket.id, author="asker", text=request.question, at=now))
             audit(s, None, "ticket.created", ticket, reason=request.reason, priority=request.priority,
                   team=team.name if team else None)
             return TicketRef(ticket.ref, deadline)
@@ -100,7 +99,7 @@ class QueueService:
         return ticket
 
     def _reopen(self, s: Session, ticket: Ticket, text: str, now: datetime) -> None:
-        s.add(Message(conversation_id=ticket.conversation_id, ticket_id=ticket.id, author="asker", text=text, at=now))
+        # The asker's text itself is in the conversation (the engine stores every turn).
         ticket.status = REOPENED
         ticket.deadline = self._deadline(ticket.priority, now)
         ticket.updated_at = now
@@ -300,6 +299,13 @@ class QueueService:
         if ticket is None:
             raise TicketError("Ticket niet gevonden.")
         return ticket
+
+
+    def all(self) -> list[dict]:
+        """Every ticket as a plain dict (oldest first): for exports and tests."""
+        with self.db.session() as s:
+            rows = s.scalars(select(Ticket).order_by(Ticket.id)).all()
+            return [{c.name: getattr(t, c.name) for c in Ticket.__table__.columns} for t in rows]
 
 
 def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:

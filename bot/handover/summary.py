@@ -44,7 +44,8 @@ class CaseSummary:
 
 
 def case_summary(s: Session, ticket: Ticket, turns: int = 20) -> CaseSummary:
-    rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id)
+    rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id,
+                                           Message.author != "reset")
                      .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
     conversation = [(m.at.strftime("%d-%m %H:%M"), m.author, m.text) for m in reversed(rows)]
     sources = [dict(c, n=i) for i, c in enumerate(ticket.context or [], 1)]

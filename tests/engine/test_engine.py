@@ -9,7 +9,6 @@ import pytest
 from bot.engine.engine import Engine, MessageRejected, render
 from bot.engine.messages import InboundMessage, Kind
 from bot.engine.redact import get_redactor
-from bot.engine.tickets import SqliteTickets
 from bot.index.store import Index
 from bot.index.vectors import VectorStoreUnavailable
 from bot.retrieval.hybrid import HybridRetriever
@@ -126,6 +125,8 @@ def test_urgent_message_gets_guidance_first_and_an_urgent_ticket(engine):
     assert tickets[-1]["priority"] == "urgent" and tickets[-1]["ref"] == out.ticket_ref
     self_harm = ask(engine, "een jongere appt me net dat hij niet meer wil leven")
     assert self_harm.kind is Kind.URGENT and "113" in self_harm.text and "0800-0113" in self_harm.text
+    minor = ask(engine, "een jongen van 16 vertelde me net dat zijn vader hem slaat en hij durft niet naar huis")
+    assert minor.kind is Kind.URGENT and "Veilig Thuis" in minor.text and "0800-2000" in minor.text
 
 
 def test_asking_for_a_person_hands_over_with_ticket_and_deadline(engine):
@@ -202,8 +203,11 @@ def test_ticket_deadlines_follow_working_hours(tmp_path):
     assert deadline_for("normal", monday_8am_local, 15, 8) == datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)
     from bot.engine.tickets import TicketRequest
 
-    store = SqliteTickets(tmp_path / "t.sqlite", urgent_minutes=15, normal_hours=16)
+    from bot.handover.db import Database
+    from bot.handover.service import QueuePolicy, QueueService
+
+    store = QueueService(Database(f"sqlite:///{tmp_path / 't.sqlite'}"), QueuePolicy(urgent_minutes=15))
     before = datetime.now(timezone.utc)
     ref = store.create(TicketRequest("urgent", "urgent:self_harm", "test", "a", "c", "vraag"))
     assert ref.ref.startswith("U-") and 14 * 60 <= (ref.deadline - before).total_seconds() <= 15 * 60 + 5
-    assert store.all()[0]["deadline"] == ref.deadline.isoformat()
+    assert store.all()[0]["deadline"] == ref.deadline

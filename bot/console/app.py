@@ -1,0 +1,92 @@
+"""The FastAPI application: wiring, security headers, error pages and ``serve``."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.handover.db import Database, open_database
+from bot.handover.learning import KnowledgeDesk
+from bot.handover.service import QueuePolicy, QueueService
+
+from . import admin, auth, knowledge, tickets
+from .security import CsrfFailed, Forbidden, NotLoggedIn, load_actor
+from .views import render
+
+STATIC = Path(__file__).parent / "static"
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: what an asker writes can never run here.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def create_app(settings, db: Database | None = None, queue: QueueService | None = None,
+               desk: KnowledgeDesk | None = None) -> FastAPI:
+    db = db or open_database(settings)
+    if desk is None:
+        from bot.engine.redact import get_redactor
+
+        desk = KnowledgeDesk(db, settings, get_redactor(use_deduce=settings.redact_with_deduce))
+    app = FastAPI(title="ESS kennisbot – console", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.queue = queue or QueueService(db, QueuePolicy.from_settings(settings))
+    app.state.desk = desk
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # case data must not linger in browser caches
+        return response
+
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, exc: NotLoggedIn):
+        if request.method in ("GET", "HEAD"):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+        return render(request, "error.html", 401, title="Niet ingelogd",
+                      message="U bent niet (meer) ingelogd. Log opnieuw in.")
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        return render(request, "error.html", 403, actor=load_actor(request), title="Geen toegang",
+                      message="U heeft niet de rol die voor deze pagina nodig is.")
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed):
+        return render(request, "error.html", 403, title="Formulier verlopen",
+                      message="De beveiligingscode van het formulier klopt niet. Laad de pagina opnieuw en "
+                              "probeer het nog eens.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        messages = {404: "Deze pagina bestaat niet.", 405: "Deze actie is hier niet mogelijk."}
+        return render(request, "error.html", exc.status_code, title="Fout",
+                      message=messages.get(exc.status_code, "Er ging iets mis."))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"status": "ok"}
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, tickets, knowledge, admin):
+        app.include_router(module.router)
+    return app
+
+
+def serve(settings) -> None:
+    """Runs the console on ``console_host:console_port`` (behind a TLS-terminating proxy in production)."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=settings.console_host, port=settings.console_port,
+                proxy_headers=True, server_header=False, log_level="info")

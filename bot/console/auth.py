@@ -1,0 +1,65 @@
+"""Login and logout."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from bot.handover.accounts import AccountError, authenticate, end_session, start_session
+from bot.handover.audit import audit
+
+from .security import (LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, action, load_actor, login_csrf_ok, login_token,
+                       new_login_nonce, safe_next)
+from .views import render
+
+router = APIRouter()
+
+
+def _login_page(request: Request, next_url: str, error: str | None = None, status: int = 200):
+    settings = request.app.state.settings
+    nonce = new_login_nonce()
+    response = render(request, "login.html", status, next_url=next_url, error=error,
+                      csrf=login_token(settings.secret_key, nonce))
+    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", secure=bool(settings.secure_cookies),
+                        path="/login", max_age=3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/queue/mine"):
+    if load_actor(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_page(request, safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(""), password: str = Form(""), csrf: str = Form(""),
+          next: str = Form("/queue/mine")):
+    settings = request.app.state.settings
+    if not login_csrf_ok(settings.secret_key, request.cookies.get(LOGIN_COOKIE), csrf):
+        raise CsrfFailed()
+    error = None
+    with request.app.state.db.session() as s:
+        # The error is caught inside the transaction: the failed attempt must be committed to count.
+        try:
+            advisor = authenticate(s, email, password, settings.login_max_failures)
+            end_session(s, request.cookies.get(SESSION_COOKIE))
+            token, _ = start_session(s, advisor, settings.session_hours)
+        except AccountError as exc:
+            error = str(exc)
+    if error:
+        return _login_page(request, safe_next(next), error, 400)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=bool(settings.secure_cookies),
+                        max_age=settings.session_hours * 3600, path="/")
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, actor=Depends(action())):
+    with request.app.state.db.session() as s:
+        end_session(s, request.cookies.get(SESSION_COOKIE))
+        audit(s, actor.id, "logout")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

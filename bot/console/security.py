@@ -1,0 +1,133 @@
+"""Who is asking: the session cookie, roles, CSRF checks and the small signed cookies of the console."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from bot.handover.accounts import load_session
+from bot.handover.models import ROLES
+
+SESSION_COOKIE = "essbot_session"
+LOGIN_COOKIE = "essbot_login"  # the nonce of the login form's double-submit CSRF check
+FLASH_COOKIE = "essbot_flash"
+
+
+class NotLoggedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in advisor as plain values: ORM objects must not outlive their transaction."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    team_id: int | None
+    csrf: str
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def _mac(secret: str, purpose: str, value: str) -> str:
+    # The purpose keeps a signature for one use (login form, flash) from being valid for another.
+    return hmac.new(secret.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_login_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def login_token(secret: str, nonce: str) -> str:
+    return _mac(secret, "login", nonce)
+
+
+def login_csrf_ok(secret: str, nonce: str | None, submitted: str | None) -> bool:
+    if not nonce or not isinstance(submitted, str):
+        return False
+    return hmac.compare_digest(login_token(secret, nonce), submitted)
+
+
+def seal(secret: str, data: dict) -> str:
+    body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+    return f"{body}.{_mac(secret, 'flash', body)}"
+
+
+def unseal(secret: str, value: str | None) -> dict | None:
+    if not value or "." not in value:
+        return None
+    body, sig = value.rsplit(".", 1)
+    if not hmac.compare_digest(_mac(secret, "flash", body), sig):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body.encode()))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def safe_next(target: str | None, default: str = "/queue/mine") -> str:
+    """Only paths on this site: ``next`` must not become an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def load_actor(request: Request) -> Actor | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with request.app.state.db.session() as s:
+        found = load_session(s, token)
+        if found is None:
+            return None
+        advisor, ws = found
+        return Actor(advisor.id, advisor.name, advisor.email, advisor.role, advisor.team_id, ws.csrf_token)
+
+
+def page(role: str = "advisor"):
+    """Dependency for GET pages: a logged-in advisor with at least ``role``."""
+
+    def dependency(request: Request) -> Actor:
+        actor = load_actor(request)
+        if actor is None:
+            raise NotLoggedIn()
+        if not actor.has_role(role):
+            raise Forbidden()
+        return actor
+
+    return dependency
+
+
+def action(role: str = "advisor"):
+    """Dependency for POSTs: as ``page`` and the form's ``csrf`` field must equal the session's token."""
+
+    async def dependency(request: Request) -> Actor:
+        actor = await run_in_threadpool(load_actor, request)
+        if actor is None:
+            raise NotLoggedIn()
+        if not actor.has_role(role):
+            raise Forbidden()
+        submitted = (await request.form()).get("csrf")
+        if not isinstance(submitted, str) or not hmac.compare_digest(submitted.encode(), actor.csrf.encode()):
+            raise CsrfFailed()
+        return actor
+
+    return dependency

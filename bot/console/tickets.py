@@ -1,0 +1,164 @@
+"""Queues, the ticket page with its actions, and reply deliveries."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from bot.handover.audit import audit
+from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery, Message,
+                                 Team, Ticket)
+from bot.handover.outbox import retry_delivery
+from bot.handover.service import QUEUES, TicketError, is_overdue
+from bot.handover.summary import case_summary
+
+from .security import Actor, action, page
+from .views import redirect, render
+
+router = APIRouter()
+
+
+def _ticket_url(ref: str) -> str:
+    return f"/tickets/{ref}"
+
+
+@router.get("/")
+def home(actor: Actor = Depends(page())):
+    return RedirectResponse("/queue/mine", status_code=303)
+
+
+@router.get("/queue/{name}")
+def queue_page(name: str, request: Request, actor: Actor = Depends(page())):
+    if name not in QUEUES:
+        raise HTTPException(404)
+    service = request.app.state.queue
+    with request.app.state.db.session() as s:
+        advisor = s.get(Advisor, actor.id)
+        return render(request, "queue.html", actor=actor, name=name, counts=service.counts(s, advisor),
+                      tickets=service.queue(s, advisor, name), queues=QUEUES, is_overdue=is_overdue)
+
+
+@router.post("/queue/claim-next")
+def claim_next(request: Request, actor: Actor = Depends(action())):
+    ref = request.app.state.queue.claim_next(actor.id)
+    if ref is None:
+        return redirect(request, "/queue/team", "Er staan geen nieuwe tickets voor u klaar.")
+    return redirect(request, _ticket_url(ref), f"Ticket {ref} is aan u toegewezen.")
+
+
+def _conversation(s, ticket: Ticket, turns: int = 20) -> list[Message]:
+    # As case_summary, but with datetimes: its preformatted times are UTC and advisors read Dutch local time.
+    rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id,
+                                           Message.author != "reset")  # the engine's history marker
+                     .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
+    return list(reversed(rows))
+
+
+def _citation(source: dict) -> str:
+    text = f"[{source['n']}] {source.get('title') or 'Bron'}"
+    if source.get("section"):
+        text += f" — {source['section']}"
+    if source.get("page"):
+        text += f", p. {source['page']}"
+    return text
+
+
+@router.get("/tickets/{ref}")
+def ticket_page(ref: str, request: Request, actor: Actor = Depends(page())):
+    with request.app.state.db.session() as s:
+        ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
+        if ticket is None:
+            raise HTTPException(404)
+        audit(s, actor.id, "ticket.viewed", ticket)
+        s.flush()
+        mine_or_free = ticket.assignee_id in (None, actor.id)
+        return render(
+            request, "ticket.html", actor=actor, t=ticket, summary=case_summary(s, ticket),
+            conversation=_conversation(s, ticket), citation=_citation, overdue=is_overdue(ticket),
+            deliveries=s.scalars(select(Delivery).where(Delivery.ticket_id == ticket.id).order_by(Delivery.id)).all(),
+            timeline=s.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
+                               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(100)).all(),
+            teams=s.scalars(select(Team).where(Team.active).order_by(Team.name)).all(),
+            advisors=s.scalars(select(Advisor).where(Advisor.active).order_by(Advisor.name)).all(),
+            can_claim=ticket.status in (NEW, REOPENED) and mine_or_free,
+            can_release=ticket.status in (CLAIMED, REOPENED) and ticket.assignee_id == actor.id,
+            can_reply=ticket.status in OPEN_STATES and mine_or_free,
+            can_transfer=ticket.status in OPEN_STATES, can_close=ticket.status != CLOSED,
+            answered=any(r.kind == "answer" for r in ticket.replies))
+
+
+def _do(request: Request, ref: str, fn, done: str):
+    """Runs one service action and returns to the ticket with its outcome as a Dutch message."""
+    try:
+        fn()
+    except TicketError as exc:
+        return redirect(request, _ticket_url(ref), str(exc), error=True)
+    return redirect(request, _ticket_url(ref), done)
+
+
+@router.post("/tickets/{ref}/claim")
+def claim(ref: str, request: Request, actor: Actor = Depends(action())):
+    if not request.app.state.queue.claim(ref, actor.id):
+        return redirect(request, _ticket_url(ref), "Dit ticket kan niet (meer) geclaimd worden.", error=True)
+    return redirect(request, _ticket_url(ref), "U behandelt dit ticket nu.")
+
+
+@router.post("/tickets/{ref}/release")
+def release(ref: str, request: Request, actor: Actor = Depends(action())):
+    return _do(request, ref, lambda: request.app.state.queue.release(ref, actor.id),
+               "Het ticket staat weer in de teamwachtrij.")
+
+
+@router.post("/tickets/{ref}/reply")
+def reply(ref: str, request: Request, text: str = Form(""), kind: str = Form("answer"),
+          actor: Actor = Depends(action())):
+    done = ("Antwoord opgeslagen; het wordt bezorgd." if kind == "answer" else
+            "Vraag opgeslagen; het ticket wacht op de vrager.")
+    return _do(request, ref, lambda: request.app.state.queue.reply(ref, actor.id, text, kind), done)
+
+
+def _optional_id(value: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise TicketError("Ongeldige keuze.")
+    return int(value)
+
+
+@router.post("/tickets/{ref}/transfer")
+def transfer(ref: str, request: Request, team_id: str = Form(""), advisor_id: str = Form(""), note: str = Form(""),
+             actor: Actor = Depends(action())):
+    def run():
+        request.app.state.queue.transfer(ref, actor.id, team_id=_optional_id(team_id),
+                                         advisor_id=_optional_id(advisor_id), note=note)
+
+    return _do(request, ref, run, "Het ticket is overgedragen.")
+
+
+@router.post("/tickets/{ref}/close")
+def close(ref: str, request: Request, actor: Actor = Depends(action())):
+    return _do(request, ref, lambda: request.app.state.queue.close(ref, actor.id), "Het ticket is gesloten.")
+
+
+@router.get("/deliveries")
+def deliveries_page(request: Request, actor: Actor = Depends(page())):
+    with request.app.state.db.session() as s:
+        rows = s.execute(select(Delivery, Ticket.ref).outerjoin(Ticket, Ticket.id == Delivery.ticket_id)
+                         .order_by(Delivery.id.desc()).limit(200)).all()
+        return render(request, "deliveries.html", actor=actor, rows=rows)
+
+
+@router.post("/deliveries/{delivery_id}/retry")
+def retry(delivery_id: int, request: Request, actor: Actor = Depends(action())):
+    db = request.app.state.db
+    retried = retry_delivery(db, delivery_id)
+    with db.session() as s:
+        delivery = s.get(Delivery, delivery_id)
+        ticket = s.get(Ticket, delivery.ticket_id) if delivery and delivery.ticket_id else None
+        if retried:
+            audit(s, actor.id, "delivery.retried", ticket, delivery=delivery_id)
+        back = _ticket_url(ticket.ref) if ticket else "/deliveries"
+    if not retried:
+        return redirect(request, back, "Alleen mislukte bezorgingen kunnen opnieuw worden aangeboden.", error=True)
+    return redirect(request, back, "De bezorging wordt opnieuw geprobeerd.")

@@ -1,0 +1,61 @@
+"""Rendering: the Jinja2 environment (autoescaped: message text is user content), flashes and redirects."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.handover.service import STATUS_NL
+
+from .security import FLASH_COOKIE, seal, unseal
+
+TZ = ZoneInfo("Europe/Amsterdam")  # advisors work in Dutch local time; the database keeps UTC
+
+QUEUE_NL = {"mine": "Mijn tickets", "team": "Team", "urgent": "Urgent", "overdue": "Te laat",
+            "waiting": "Wacht op vrager", "answered": "Beantwoord"}
+ROLE_NL = {"advisor": "adviseur", "editor": "redacteur", "admin": "beheerder"}
+DELIVERY_NL = {"pending": "in wachtrij", "sending": "wordt verzonden", "sent": "verzonden", "failed": "mislukt"}
+AUTHOR_NL = {"asker": "Vrager", "assistant": "Kennisbot", "advisor": "Adviseur"}
+ENTRY_NL = {"draft": "concept", "published": "gepubliceerd", "retracted": "ingetrokken"}
+ACTION_NL = {
+    "ticket.created": "aangemaakt", "ticket.viewed": "bekeken", "ticket.claimed": "geclaimd",
+    "ticket.answered": "beantwoord", "ticket.asked_info": "vraag aan de vrager gesteld",
+    "ticket.released": "teruggegeven", "ticket.transferred": "overgedragen", "ticket.closed": "gesloten",
+    "ticket.reopened": "heropend", "ticket.reminded": "herinnering: te laat",
+    "knowledge.proposed": "voorgesteld als kennisitem", "delivery.retried": "bezorging opnieuw aangeboden",
+}
+
+
+def local(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    return value.astimezone(TZ).strftime(fmt) if value is not None else "–"
+
+
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env.filters["local"] = local
+_env.globals.update(STATUS_NL=STATUS_NL, QUEUE_NL=QUEUE_NL, ROLE_NL=ROLE_NL, DELIVERY_NL=DELIVERY_NL,
+                    AUTHOR_NL=AUTHOR_NL, ENTRY_NL=ENTRY_NL, ACTION_NL=ACTION_NL)
+
+
+def render(request: Request, template: str, status: int = 200, actor=None, **context) -> HTMLResponse:
+    secret = request.app.state.settings.secret_key
+    flash = unseal(secret, request.cookies.get(FLASH_COOKIE))
+    html = _env.get_template(template).render(request=request, actor=actor, flash=flash, **context)
+    response = HTMLResponse(html, status_code=status)
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(request: Request, url: str, message: str | None = None, error: bool = False) -> RedirectResponse:
+    """303 after a POST, with an optional one-time message for the next page (a signed cookie)."""
+    response = RedirectResponse(url, status_code=303)
+    if message:
+        settings = request.app.state.settings
+        response.set_cookie(FLASH_COOKIE, seal(settings.secret_key, {"text": message, "error": error}),
+                            httponly=True, samesite="strict", secure=bool(settings.secure_cookies), path="/")
+    return response

@@ -1,0 +1,108 @@
+"""`essbot advisor|team|worker|bench-queue`: operating the advisor queue from the command line."""
+from __future__ import annotations
+
+import getpass
+import os
+import signal
+import sys
+import threading
+
+from sqlalchemy import select
+
+
+def _db(settings):
+    from .db import open_database
+
+    return open_database(settings)
+
+
+def cmd_advisor_add(args, settings) -> int:
+    from .accounts import AccountError, create_advisor
+    from .models import Team
+
+    password = os.environ.get("ESSBOT_NEW_PASSWORD") or (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Wachtwoord / password: "))
+    db = _db(settings)
+    try:
+        with db.session() as s:
+            team = None
+            if args.team:
+                team = s.scalars(select(Team).where(Team.name == args.team)).first()
+                if team is None:
+                    print(f"fout/error: team bestaat niet / no such team: {args.team}", file=sys.stderr)
+                    return 2
+            advisor = create_advisor(s, args.email, args.name or args.email, password, role=args.role, team=team)
+            print(f"account aangemaakt / created: {advisor.email} ({advisor.role})")
+    except AccountError as exc:
+        print(f"fout/error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_team_add(args, settings) -> int:
+    from .audit import audit
+    from .models import Team
+
+    db = _db(settings)
+    with db.session() as s:
+        if s.scalars(select(Team).where(Team.name == args.name)).first():
+            print(f"fout/error: team bestaat al / team exists: {args.name}", file=sys.stderr)
+            return 2
+        backup = s.scalars(select(Team).where(Team.name == args.backup)).first() if args.backup else None
+        if args.backup and backup is None:
+            print(f"fout/error: achtervang bestaat niet / no such backup team: {args.backup}", file=sys.stderr)
+            return 2
+        team = Team(name=args.name, themes=_split(args.themes) or ["*"], regions=_split(args.regions),
+                    backup_team_id=backup.id if backup else None, is_default=args.default)
+        s.add(team)
+        s.flush()
+        audit(s, None, "team.created", team_id=team.id)
+        print(f"team aangemaakt / created: {team.name}")
+    return 0
+
+
+def _split(v: str | None) -> list[str]:
+    return [x.strip() for x in (v or "").split(",") if x.strip()]
+
+
+def cmd_worker(args, settings) -> int:
+    from .worker import Worker, build_senders
+
+    worker = Worker(settings, _db(settings), build_senders(settings))
+    if args.once:
+        worker.housekeeping()
+        print(f"verzonden/sent: {worker.deliveries.run_once(limit=1000)}")
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker.run(stop, interval=args.interval)
+    return 0
+
+
+def add_commands(sub, wrap) -> None:
+    adv = sub.add_parser("advisor", help="advisor accounts / accounts van adviseurs")
+    advsub = adv.add_subparsers(dest="advisor_command", required=True)
+    add = advsub.add_parser("add", help="create an account (the first admin, say)")
+    add.add_argument("email")
+    add.add_argument("--name")
+    add.add_argument("--role", default="advisor", choices=["advisor", "editor", "admin"])
+    add.add_argument("--team")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin "
+                     "(or set ESSBOT_NEW_PASSWORD); default: prompt")
+    add.set_defaults(func=wrap(cmd_advisor_add))
+
+    team = sub.add_parser("team", help="teams and routing / teams en routering")
+    teamsub = team.add_subparsers(dest="team_command", required=True)
+    tadd = teamsub.add_parser("add")
+    tadd.add_argument("name")
+    tadd.add_argument("--themes", help="comma-separated collections or urgent categories; default * (any)")
+    tadd.add_argument("--regions", help="comma-separated municipalities or regions; default any")
+    tadd.add_argument("--backup", help="team that takes over when this one is unstaffed or overdue")
+    tadd.add_argument("--default", action="store_true", help="takes what no other team takes")
+    tadd.set_defaults(func=wrap(cmd_team_add))
+
+    w = sub.add_parser("worker", help="deliver replies, remind overdue tickets / antwoorden bezorgen")
+    w.add_argument("--once", action="store_true")
+    w.add_argument("--interval", type=float, default=1.0)
+    w.set_defaults(func=wrap(cmd_worker))

@@ -1,0 +1,60 @@
+"""The background worker: delivers replies, flags overdue tickets, closes stale ones.
+
+Runs as `essbot worker`, or inside the console process. Any number may run at
+once: deliveries and reminders are leased with row locks.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from .db import Database
+from .outbox import DeliveryWorker
+from .senders import Sender, WebhookSender
+from .service import QueuePolicy, QueueService
+
+log = logging.getLogger(__name__)
+
+
+def build_senders(settings, extra: dict[str, Sender] | None = None) -> dict[str, Sender]:
+    """Webhooks from settings; the channel adapters (Telegram, widget) add their own senders."""
+    senders: dict[str, Sender] = {ch: WebhookSender(url, settings.secret_key)
+                                  for ch, url in settings.delivery_webhooks.items()}
+    senders.update(extra or {})
+    return senders
+
+
+class Worker:
+    def __init__(self, settings, db: Database, senders: dict[str, Sender], housekeeping_every: float = 60.0):
+        self.deliveries = DeliveryWorker(db, senders, settings.delivery_max_attempts, settings.delivery_lease_seconds)
+        self.queue = QueueService(db, QueuePolicy.from_settings(settings))
+        self.housekeeping_every = housekeeping_every
+        self._last_housekeeping = 0.0
+
+    def housekeeping(self) -> None:
+        overdue = self.queue.remind_overdue()
+        closed = self.queue.close_stale()
+        if overdue or closed:
+            log.warning("overdue tickets flagged=%d, stale tickets closed=%d", len(overdue), closed)
+
+    def run_once(self) -> int:
+        if time.monotonic() - self._last_housekeeping >= self.housekeeping_every:
+            self.housekeeping()
+            self._last_housekeeping = time.monotonic()
+        return self.deliveries.run_once()
+
+    def run(self, stop: threading.Event, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # a database restart must not end the worker: log, wait, go on
+                log.exception("worker pass failed; retrying")
+                busy = 0
+            if not busy:
+                stop.wait(interval)
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        thread = threading.Thread(target=self.run, args=(stop,), name="essbot-worker", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,68 @@
+"""Migrations create exactly the models' schema, from empty and from the previous revision."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bot.handover.db import current_revision, make_engine, migrate
+from bot.handover.models import Base
+
+
+def _diff(engine):
+    with engine.connect() as c:
+        return compare_metadata(MigrationContext.configure(c), Base.metadata)
+
+
+def test_upgrade_from_empty_matches_the_models(db_url):
+    migrate(db_url)
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0002"
+    assert _diff(engine) == []
+    assert {"tickets", "deliveries", "audit_log", "knowledge_entries", "web_sessions"} <= set(
+        inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_upgrade_from_previous_revision_keeps_data(db_url):
+    migrate(db_url, "0001")
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0001"
+    assert "knowledge_entries" not in inspect(engine).get_table_names()
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO teams (name, themes, regions, is_default, active, created_at) "
+                       "VALUES ('Noord', '[\"*\"]', '[]', true, true, '2026-11-01 10:00:00')"))
+        c.execute(text("INSERT INTO conversations (id, channel, asker, language, created_at, last_seen_at) "
+                       "VALUES ('c1', 'web', 'p1', 'nl', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"))
+        c.execute(text("INSERT INTO tickets (ref, status, priority, reason, language, channel, asker, "
+                       "conversation_id, question, context, escalated, created_at, updated_at) VALUES "
+                       "('T-1', 'new', 'normal', 'low_confidence', 'nl', 'web', 'p1', 'c1', 'vraag', '[]', false, "
+                       "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"))
+    engine.dispose()
+
+    migrate(db_url)
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0002"
+    assert _diff(engine) == []
+    with engine.begin() as c:
+        assert c.execute(text("SELECT ref, question FROM tickets")).all() == [("T-1", "vraag")]
+        assert c.execute(text("SELECT name FROM teams")).scalar_one() == "Noord"
+        c.execute(text("INSERT INTO knowledge_entries (question, answer, status, created_at) "
+                       "VALUES ('v', 'a', 'draft', '2026-11-02 10:00:00')"))
+    engine.dispose()
+
+
+def test_downgrade_and_upgrade_again(db_url):
+    from alembic import command
+
+    from bot.handover.db import alembic_config
+
+    migrate(db_url)
+    command.downgrade(alembic_config(db_url), "0001")
+    engine = make_engine(db_url)
+    assert "web_sessions" not in inspect(engine).get_table_names()
+    engine.dispose()
+    migrate(db_url)
+    engine = make_engine(db_url)
+    assert _diff(engine) == []
+    engine.dispose()
