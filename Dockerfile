@@ -8,7 +8,8 @@ COPY bot bot
 COPY ingest ingest
 COPY prompts prompts
 COPY knowledge knowledge
-RUN pip install --no-cache-dir . && python -c "import deduce; deduce.Deduce()"  # build deduce's lookup tables once
+# Editable: prompts/ and knowledge/ stay beside the code, where the application reads them.
+RUN pip install --no-cache-dir -e . && python -c "import deduce; deduce.Deduce()"  # build deduce's lookup tables once
 ENV ESSBOT_DATA_DIR=/data ESSBOT_KNOWLEDGE_DIR=/app/knowledge
 VOLUME /data
 ENTRYPOINT ["essbot"]

@@ -3,5 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test,st,llm
+# The console's browser test drives Debian's chromium (no browser is downloaded by Playwright).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian chromium for the browser test"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "warning: could not install chromium; the browser test will be skipped (or fail under CI)" >&2
+  else
+    echo "note: /usr/bin/chromium is absent; install Debian's chromium to run the browser test" >&2
+  fi
+fi
 . .venv/bin/activate
 python -m pytest "$@"

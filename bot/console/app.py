@@ -58,7 +58,7 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
                       message="U bent niet (meer) ingelogd. Log opnieuw in.")
 
     @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden):
+    def forbidden(request: Request, exc: Forbidden):
         return render(request, "error.html", 403, actor=load_actor(request), title="Geen toegang",
                       message="U heeft niet de rol die voor deze pagina nodig is.")
 
@@ -84,9 +84,21 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
     return app
 
 
-def serve(settings) -> None:
-    """Runs the console on ``console_host:console_port`` (behind a TLS-terminating proxy in production)."""
+def serve(settings, with_worker: bool = True) -> None:
+    """Runs the console on ``console_host:console_port`` (behind a TLS-terminating proxy in production),
+    with the delivery worker in the same process unless it runs elsewhere (`essbot worker`)."""
+    import threading
+
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=settings.console_host, port=settings.console_port,
-                proxy_headers=True, server_header=False, log_level="info")
+    from bot.handover.worker import Worker, build_senders
+
+    app = create_app(settings)
+    stop = threading.Event()
+    if with_worker:
+        Worker(settings, app.state.db, build_senders(settings)).start_thread(stop)
+    try:
+        uvicorn.run(app, host=settings.console_host, port=settings.console_port,
+                    proxy_headers=True, server_header=False, log_level="warning")
+    finally:
+        stop.set()

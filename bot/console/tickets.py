@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from bot.handover.audit import audit
-from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery, Message,
+from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
                                  Team, Ticket)
 from bot.handover.outbox import retry_delivery
 from bot.handover.service import QUEUES, TicketError, is_overdue
@@ -46,14 +46,6 @@ def claim_next(request: Request, actor: Actor = Depends(action())):
     return redirect(request, _ticket_url(ref), f"Ticket {ref} is aan u toegewezen.")
 
 
-def _conversation(s, ticket: Ticket, turns: int = 20) -> list[Message]:
-    # As case_summary, but with datetimes: its preformatted times are UTC and advisors read Dutch local time.
-    rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id,
-                                           Message.author != "reset")  # the engine's history marker
-                     .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
-    return list(reversed(rows))
-
-
 def _citation(source: dict) -> str:
     text = f"[{source['n']}] {source.get('title') or 'Bron'}"
     if source.get("section"):
@@ -74,7 +66,7 @@ def ticket_page(ref: str, request: Request, actor: Actor = Depends(page())):
         mine_or_free = ticket.assignee_id in (None, actor.id)
         return render(
             request, "ticket.html", actor=actor, t=ticket, summary=case_summary(s, ticket),
-            conversation=_conversation(s, ticket), citation=_citation, overdue=is_overdue(ticket),
+            citation=_citation, overdue=is_overdue(ticket),
             deliveries=s.scalars(select(Delivery).where(Delivery.ticket_id == ticket.id).order_by(Delivery.id)).all(),
             timeline=s.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(100)).all(),

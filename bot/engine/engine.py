@@ -108,8 +108,13 @@ class Engine:
 
     def feedback(self, msg: InboundMessage, helpful: bool) -> Outcome | None:
         """Feedback on the last answer; "niet nuttig" hands the last question over to an advisor."""
-        if helpful:
-            return None
+        record = getattr(self.tickets, "record_feedback", None)
+        outcome = None if helpful else self._feedback_handover(msg)
+        if record is not None:
+            record(msg.conversation_id, helpful, ticket_ref=outcome.ticket_ref if outcome else None)
+        return outcome
+
+    def _feedback_handover(self, msg: InboundMessage) -> Outcome | None:
         last = next((t for role, t in reversed(self.conversations.history(msg.conversation_id)) if role == "user"),
                     None)
         if last is None:

@@ -56,7 +56,11 @@ def create_advisor(s: Session, email: str, name: str, password: str, role: str =
 
 def authenticate(s: Session, email: str, password: str, max_failures: int = 5,
                  now: datetime | None = None) -> Advisor:
-    """The advisor, or AccountError; more than ``max_failures`` failures in 15 minutes throttle the account."""
+    """The advisor, or AccountError; ``max_failures`` failures in 15 minutes throttle the account.
+
+    The attempt is recorded in ``s``: catch the error inside the transaction, or the failure is rolled
+    back with it and never counts.
+    """
     now = now or utcnow()
     key = _account_key(email)
     failures = s.scalar(select(func.count()).select_from(LoginAttempt).where(

@@ -1,4 +1,4 @@
-"""`essbot advisor|team|worker|bench-queue`: operating the advisor queue from the command line."""
+"""`essbot advisor|team|worker|console|bench-queue`: operating the advisor queue from the command line."""
 from __future__ import annotations
 
 import getpass
@@ -80,6 +80,20 @@ def cmd_worker(args, settings) -> int:
     return 0
 
 
+def cmd_bench_queue(args, settings) -> int:
+    from bot.evaluation.queue_bench import run_queue_bench
+
+    return run_queue_bench(settings, args.database_url, tickets=args.tickets, advisors=args.advisors,
+                           page_requests=args.page_requests)
+
+
+def cmd_console(args, settings) -> int:
+    from bot.console.app import serve
+
+    serve(settings, with_worker=not args.no_worker)
+    return 0
+
+
 def add_commands(sub, wrap) -> None:
     adv = sub.add_parser("advisor", help="advisor accounts / accounts van adviseurs")
     advsub = adv.add_subparsers(dest="advisor_command", required=True)
@@ -106,3 +120,15 @@ def add_commands(sub, wrap) -> None:
     w.add_argument("--once", action="store_true")
     w.add_argument("--interval", type=float, default=1.0)
     w.set_defaults(func=wrap(cmd_worker))
+
+    c = sub.add_parser("console", help="the advisor console / de console voor adviseurs")
+    c.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")
+    c.set_defaults(func=wrap(cmd_console))
+
+    b = sub.add_parser("bench-queue", help="queue operations/s and console latency on a scratch database")
+    b.add_argument("--database-url", help="PostgreSQL server URL (a scratch database is created there); "
+                   "default: a temporary SQLite file")
+    b.add_argument("--tickets", type=int, default=2000)
+    b.add_argument("--advisors", type=int, default=8)
+    b.add_argument("--page-requests", type=int, default=400)
+    b.set_defaults(func=wrap(cmd_bench_queue))

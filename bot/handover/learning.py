@@ -15,6 +15,8 @@ from typing import Callable
 import yaml
 from sqlalchemy import select
 
+from bot.engine.tickets import OFFICE_TZ
+
 from .audit import audit
 from .db import Database
 from .models import Advisor, KnowledgeEntry, Ticket, utcnow
@@ -31,14 +33,24 @@ class EntryError(ValueError):
 
 
 def citation_title(day: datetime) -> str:
+    day = day.astimezone(OFFICE_TZ)  # the date the advisor saw, not the UTC one
     return f"ESS-adviseur, {day.day} {MONTHS_NL[day.month - 1]} {day.year}"
 
 
 class KnowledgeDesk:
-    def __init__(self, db: Database, settings, redactor, ingest: Callable[[Path], object] | None = None):
-        self.db, self.settings, self.redactor = db, settings, redactor
+    def __init__(self, db: Database, settings, redactor=None, ingest: Callable[[Path], object] | None = None):
+        self.db, self.settings, self._redactor = db, settings, redactor
         self.folder: Path = Path(settings.reviewed_dir)
         self._ingest = ingest or self._default_ingest
+
+    @property
+    def redactor(self):
+        """Loaded on first use: deduce takes seconds and much memory, and most console pages never need it."""
+        if self._redactor is None:
+            from bot.engine.redact import get_redactor
+
+            self._redactor = get_redactor(use_deduce=self.settings.redact_with_deduce)
+        return self._redactor
 
     def _default_ingest(self, folder: Path):
         from ingest.pipeline import ingest_paths
@@ -74,6 +86,9 @@ class KnowledgeDesk:
         self._check_clean(question, answer)
         with self.db.session() as s:
             entry = self._get(s, entry_id)
+            actor = s.get(Advisor, actor_id)
+            if actor is None or (entry.author_id != actor_id and not actor.has_role("editor")):
+                raise EntryError("Alleen de auteur of een redacteur kan dit concept bewerken.")
             if entry.status != "draft":
                 raise EntryError("Alleen concepten kunnen worden bewerkt.")
             entry.question, entry.answer = question.strip(), answer.strip()
@@ -132,7 +147,7 @@ class KnowledgeDesk:
             name = f"ess-adviseur-{e.id}.md"
             wanted[name] = f"# {_one_line(e.question)}\n\n{e.answer.strip()}\n"
             docs.append({"file": name, "title": citation_title(e.published_at), "collection": COLLECTION,
-                         "audience": ["all"], "language": "nl", "published": e.published_at.date().isoformat()})
+                         "audience": ["all"], "language": "nl", "published": e.published_at.astimezone(OFFICE_TZ).date().isoformat()})
         manifest = {"defaults": {"collection": COLLECTION, "audience": ["all"], "language": "nl"},
                     "collections": {COLLECTION: {"title": "Antwoorden van ESS-adviseurs",
                                                  "description": "Door een tweede persoon goedgekeurd."}},

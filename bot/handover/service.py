@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.engine.tickets import TicketRef, TicketRequest, deadline_for
 
@@ -21,7 +21,7 @@ from . import routing
 from .audit import audit
 from .db import Database
 from .models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Conversation,
-                     Delivery, Message, Reply, Team, Ticket, utcnow)
+                     Delivery, Feedback, Message, Reply, Team, Ticket, utcnow)
 
 
 class TicketError(Exception):
@@ -75,6 +75,14 @@ class QueueService:
             audit(s, None, "ticket.created", ticket, reason=request.reason, priority=request.priority,
                   team=team.name if team else None)
             return TicketRef(ticket.ref, deadline)
+
+    def record_feedback(self, conversation_id: str, helpful: bool, theme: str | None = None,
+                        ticket_ref: str | None = None) -> None:
+        """"Nuttig / niet nuttig" on an answer: counted for insights, no text stored."""
+        with self.db.session() as s:
+            ticket_id = s.scalar(select(Ticket.id).where(Ticket.ref == ticket_ref)) if ticket_ref else None
+            s.add(Feedback(conversation_id=conversation_id, helpful=helpful, theme=theme, ticket_id=ticket_id,
+                           at=self.clock()))
 
     def asker_followup(self, conversation_id: str, redacted_text: str) -> TicketRef | None:
         """The asker answers a question an advisor asked: the text joins the ticket, which is reopened."""
@@ -263,9 +271,18 @@ class QueueService:
             raise TicketError("Ticket niet gevonden.")
         return ticket
 
-    def queue(self, s: Session, advisor: Advisor, name: str, limit: int = 200) -> list[Ticket]:
+    def queue(self, s: Session, advisor: Advisor, name: str, limit: int = 100) -> list[Ticket]:
+        q = self._queue_query(s, advisor, name, select(Ticket).options(joinedload(Ticket.team),
+                                                                       joinedload(Ticket.assignee)))
+        return list(s.scalars(q.order_by(_priority_order(), Ticket.deadline.is_(None), Ticket.deadline,
+                                         Ticket.id).limit(limit)))
+
+    def counts(self, s: Session, advisor: Advisor) -> dict[str, int]:
+        return {name: s.scalar(self._queue_query(s, advisor, name, select(func.count()).select_from(Ticket)))
+                for name in QUEUES}
+
+    def _queue_query(self, s: Session, advisor: Advisor, name: str, base):
         now = self.clock()
-        base = select(Ticket)
         if name == "mine":
             q = base.where(Ticket.assignee_id == advisor.id, Ticket.status.in_((CLAIMED, REOPENED)))
         elif name == "team":
@@ -280,11 +297,7 @@ class QueueService:
             q = base.where(Ticket.status == ANSWERED, self._team_filter(s, advisor))
         else:
             raise TicketError("Onbekende wachtrij.")
-        return list(s.scalars(q.order_by(_priority_order(), Ticket.deadline.is_(None), Ticket.deadline,
-                                         Ticket.id).limit(limit)))
-
-    def counts(self, s: Session, advisor: Advisor) -> dict[str, int]:
-        return {name: len(self.queue(s, advisor, name)) for name in QUEUES}
+        return q
 
     def _team_filter(self, s: Session, advisor: Advisor):
         """An advisor's team queue: own team, unrouted tickets, and overdue ones escalated from teams it backs."""

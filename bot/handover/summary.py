@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +39,7 @@ class CaseSummary:
     ref: str
     question: str
     reason: str
-    conversation: list[tuple[str, str, str]] = field(default_factory=list)  # (time, author, redacted text)
+    conversation: list[tuple[datetime, str, str]] = field(default_factory=list)  # (aware UTC time, author, redacted text)
     sources: list[dict] = field(default_factory=list)  # numbered citation data with scores
     draft: str | None = None
 
@@ -47,6 +48,6 @@ def case_summary(s: Session, ticket: Ticket, turns: int = 20) -> CaseSummary:
     rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id,
                                            Message.author != "reset")
                      .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
-    conversation = [(m.at.strftime("%d-%m %H:%M"), m.author, m.text) for m in reversed(rows)]
+    conversation = [(m.at, m.author, m.text) for m in reversed(rows)]
     sources = [dict(c, n=i) for i, c in enumerate(ticket.context or [], 1)]
     return CaseSummary(ticket.ref, ticket.question, reason_nl(ticket.reason), conversation, sources, ticket.draft)

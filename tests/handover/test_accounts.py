@@ -1,0 +1,69 @@
+"""Accounts: argon2 hashes, throttled logins, sessions stored as hashes, secrets refused outside development."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from bot.config import DEV_SECRET, Settings
+from bot.handover.accounts import (AccountError, Throttled, authenticate, end_session, load_session, set_password,
+                                   start_session)
+from bot.handover.models import Advisor, WebSession, utcnow
+
+from .helpers import PASSWORD, advisor
+
+
+def test_passwords_are_argon2_and_logins_are_throttled(db):
+    aid = advisor(db, "A@Example.org")
+    with db.session() as s:
+        a = s.get(Advisor, aid)
+        assert a.email == "a@example.org" and a.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in a.password_hash
+        assert authenticate(s, " a@example.org ", PASSWORD).id == aid
+    for _ in range(5):
+        with db.session() as s, pytest.raises(AccountError):  # caught inside: the failure must commit
+            authenticate(s, "a@example.org", "fout-wachtwoord-123")
+    with db.session() as s, pytest.raises(Throttled):
+        authenticate(s, "a@example.org", PASSWORD)  # even the right password waits now
+    with db.session() as s:  # after the window it works again
+        assert authenticate(s, "a@example.org", PASSWORD, now=utcnow() + timedelta(minutes=16)).id == aid
+    with db.session() as s, pytest.raises(AccountError, match="onjuist"):
+        authenticate(s, "niemand@example.org", PASSWORD)
+
+
+def test_inactive_accounts_cannot_log_in_and_sessions_end(db):
+    aid = advisor(db, "a@example.org")
+    with db.session() as s:
+        token, ws = start_session(s, s.get(Advisor, aid), hours=10)
+        assert ws.token_hash != token and len(ws.csrf_token) >= 32
+    with db.session() as s:
+        assert load_session(s, token)[0].id == aid
+        assert load_session(s, token + "x") is None and load_session(s, None) is None
+        s.get(Advisor, aid).active = False
+    with db.session() as s:
+        assert load_session(s, token) is None
+        s.get(Advisor, aid).active = True
+        set_password(s, s.get(Advisor, aid), "een-nieuw-lang-wachtwoord")  # ends every session
+    with db.session() as s:
+        assert load_session(s, token) is None
+        token, ws = start_session(s, s.get(Advisor, aid), hours=10)
+    with db.session() as s:
+        s.scalars(select(WebSession)).one().expires_at = utcnow() - timedelta(seconds=1)
+    with db.session() as s:
+        assert load_session(s, token) is None
+        end_session(s, token)
+    with pytest.raises(AccountError, match="12 tekens"), db.session() as s:
+        set_password(s, s.get(Advisor, aid), "kort")
+
+
+def test_settings_refuse_the_default_secret_outside_development(tmp_path):
+    assert Settings(data_dir=tmp_path).secret_key == DEV_SECRET  # development: allowed
+    for env in ("test", "production"):
+        with pytest.raises(ValidationError, match="ESSBOT_SECRET_KEY"):
+            Settings(data_dir=tmp_path, environment=env)
+        with pytest.raises(ValidationError, match="ESSBOT_SECRET_KEY"):
+            Settings(data_dir=tmp_path, environment=env, secret_key="kort")
+    prod = Settings(data_dir=tmp_path, environment="production", secret_key="s" * 40)
+    assert prod.secure_cookies is True
