@@ -87,6 +87,18 @@ class Settings(BaseSettings):
                                                    "throttled.")
     secure_cookies: bool | None = Field(None, description="Default: on outside development.")
 
+    # --- channels ------------------------------------------------------------------
+    asker_messages_per_minute: int = Field(10, description="Per asker; more is refused with a wait time.")
+    address_retention_days: int = Field(30, description="How long a chat id is kept to deliver a reply.")
+    telegram_token: str | None = Field(None, description="Bot token from @BotFather; enables the Telegram channel.")
+    telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API server (an emulator in tests).")
+    telegram_webhook_secret: str | None = Field(None, description="Secret token Telegram sends with each webhook.")
+    widget_sites: dict[str, list[str]] = Field(default_factory=dict, description='Site key -> allowed origins, '
+                                               'e.g. {"gemeente-a": ["https://www.gemeente-a.nl"]}.')
+    site_messages_per_minute: int = 120
+    api_keys: dict[str, str] = Field(default_factory=dict, description="Partner name -> SHA-256 (hex) of its API key.")
+    public_url: str = Field("http://127.0.0.1:8700", description="Where the API, widget and console are reached.")
+
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
         if self.sources_file is None:

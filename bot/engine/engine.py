@@ -125,6 +125,30 @@ class Engine:
         outcome.language = lang
         return outcome
 
+    def request_advisor(self, msg: InboundMessage) -> Outcome | None:
+        """The asker asks for a person (a button, `/adviseur`): with text, that text goes over; without,
+        the last question of the conversation. None when there is nothing to hand over yet."""
+        text = (msg.text or "").strip()
+        if text:
+            if len(text) > self.settings.max_message_chars:
+                raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
+            question = self.redactor.redact(text).text
+        else:
+            question = next((t for role, t in reversed(self.conversations.history(msg.conversation_id))
+                             if role == "user"), None)
+            if question is None:
+                return None
+        lang = msg.language or lang_mod.detect(question)
+        tri = triage(question)
+        outcome = (self._urgent(msg, question, lang, tri.categories) if tri.urgent else
+                   self._handover(msg, question, lang, "asked_for_human", None))
+        outcome.redacted_question, outcome.language = question, lang
+        if text:
+            self.conversations.append(msg.conversation_id, "user", question, channel=msg.channel, asker=msg.asker)
+        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
+                                  channel=msg.channel, asker=msg.asker)
+        return outcome
+
     def reset(self, conversation_id: str) -> str:
         self.conversations.reset(conversation_id)
         return T("reset_done")

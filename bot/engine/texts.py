@@ -1,4 +1,7 @@
-"""User-facing texts, read from ``prompts/texts.<lang>.yaml`` (never written in code).
+"""User-facing texts, read from ``prompts/*.<lang>.yaml`` (never written in code).
+
+``texts.<lang>.yaml`` holds the engine's texts; each channel keeps its own file
+(``telegram.<lang>.yaml``, ``widget.<lang>.yaml``); keys must not repeat across files.
 
 Dutch is the reference: a key missing in another language falls back to Dutch,
 a key missing in Dutch is a programming error.
@@ -16,10 +19,13 @@ DEFAULT = "nl"
 
 @lru_cache
 def _load(lang: str) -> dict[str, str]:
-    path = PROMPTS / f"texts.{lang}.yaml"
-    if not path.exists():
-        return {}
-    return {k: str(v).strip() for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+    table: dict[str, str] = {}
+    for path in sorted(PROMPTS.glob(f"*.{lang}.yaml")):
+        for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if k in table:
+                raise ValueError(f"{path.name}: text key {k!r} is defined twice")
+            table[k] = str(v).strip()
+    return table
 
 
 def available_languages() -> list[str]:

@@ -225,4 +225,26 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class ChannelAddress(Base):
+    """Where to deliver a reply (a Telegram chat id): encrypted, and kept only while it is needed."""
+
+    __tablename__ = "channel_addresses"
+    conversation_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(512))  # AES-GCM ciphertext, base64
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InboxMessage(Base):
+    """Replies for askers who fetch them (web widget, REST API): delivered = written here, once per key."""
+
+    __tablename__ = "inbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    ticket_ref: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [n for n in dir() if n[0].isupper()]

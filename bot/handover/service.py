@@ -314,11 +314,55 @@ class QueueService:
         return ticket
 
 
+    def erase_asker(self, asker: str) -> dict[str, int]:
+        """Right to erasure: the asker's conversations, messages, addresses and unsent replies go; their
+        tickets stay only as anonymous records (no question, no context) so the statistics still add up."""
+        from sqlalchemy import delete
+
+        from .models import ChannelAddress, Conversation, Feedback, InboxMessage
+
+        now = self.clock()
+        with self.db.session() as s:
+            conv_ids = list(s.scalars(select(Conversation.id).where(Conversation.asker == asker)))
+            tickets = s.scalars(select(Ticket).where(Ticket.asker == asker).with_for_update()).all()
+            conv_ids = sorted(set(conv_ids) | {t.conversation_id for t in tickets})
+            for t in tickets:
+                t.question, t.context, t.draft, t.asker = "[gewist op verzoek van de vrager]", [], None, "gewist"
+                if t.status != CLOSED:
+                    t.status, t.closed_at, t.deadline = CLOSED, now, None
+                audit(s, None, "ticket.erased", t)
+            for r in s.scalars(select(Reply).where(Reply.ticket_id.in_([t.id for t in tickets]))):
+                r.text = "[gewist]"
+            cancelled = s.execute(update(Delivery).where(Delivery.asker == asker, Delivery.status != "sent")
+                                  .values(status="cancelled", text="", last_error="gewist")
+                                  .execution_options(synchronize_session=False)).rowcount
+            s.execute(update(Delivery).where(Delivery.asker == asker).values(text="", asker="gewist")
+                      .execution_options(synchronize_session=False))
+            counts = {"tickets": len(tickets), "deliveries_cancelled": cancelled}
+            for model, name in ((Message, "messages"), (ChannelAddress, "addresses"), (InboxMessage, "inbox"),
+                                (Feedback, "feedback")):
+                counts[name] = s.execute(delete(model).where(model.conversation_id.in_(conv_ids))
+                                         .execution_options(synchronize_session=False)).rowcount
+            for t in tickets:
+                t.conversation_id = _erased_conversation(s, now)
+            counts["conversations"] = s.execute(delete(Conversation).where(Conversation.id.in_(conv_ids))
+                                                .execution_options(synchronize_session=False)).rowcount
+            audit(s, None, "asker.erased", **counts)
+            return counts
+
     def all(self) -> list[dict]:
         """Every ticket as a plain dict (oldest first): for exports and tests."""
         with self.db.session() as s:
             rows = s.scalars(select(Ticket).order_by(Ticket.id)).all()
             return [{c.name: getattr(t, c.name) for c in Ticket.__table__.columns} for t in rows]
+
+
+def _erased_conversation(s: Session, now: datetime) -> str:
+    """Anonymous tickets keep a foreign key: they all point at one placeholder conversation."""
+    if s.get(Conversation, "gewist") is None:
+        s.add(Conversation(id="gewist", channel="gewist", asker="gewist", created_at=now, last_seen_at=now))
+        s.flush()
+    return "gewist"
 
 
 def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:

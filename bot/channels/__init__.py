@@ -1,0 +1,1 @@
+"""Channels: Telegram, the web widget and the REST API, all through one gateway to the engine."""

@@ -1,0 +1,97 @@
+"""The one place channels talk to: pseudonyms, limits, the engine, hand-overs, replies, erasure.
+
+Telegram, the widget and the REST API differ in transport only; what a message
+may do, how fast, and what is stored about the asker is decided here.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from bot.engine.engine import Engine, MessageRejected
+from bot.engine.messages import InboundMessage, Outcome
+from bot.handover.db import Database
+from bot.handover.models import ChannelAddress, InboxMessage, utcnow
+from bot.handover.senders import OutgoingReply
+from bot.handover.service import QueueService
+
+from .identity import pseudonym, seal, unseal
+from .ratelimit import RateLimiter
+
+
+class Gateway:
+    def __init__(self, settings, engine: Engine, db: Database, queue: QueueService):
+        self.settings, self.engine, self.db, self.queue = settings, engine, db, queue
+        self.asker_limit = RateLimiter(settings.asker_messages_per_minute, 60)
+
+    def asker(self, channel: str, raw_id: str | int) -> str:
+        return pseudonym(self.settings.secret_key, channel, raw_id)
+
+    def _message(self, channel, asker, conversation_id, text, language=None, role=None, region=None):
+        return InboundMessage(channel=channel, asker=asker, conversation_id=conversation_id, text=text or "",
+                              language=language, role=role, region=region)
+
+    def ask(self, channel: str, asker: str, conversation_id: str, text: str, **kw) -> Outcome:
+        """Raises RateLimited or MessageRejected (its ``text`` is for the asker)."""
+        self.asker_limit.hit(asker)
+        return self.engine.handle(self._message(channel, asker, conversation_id, text, **kw))
+
+    def ask_advisor(self, channel: str, asker: str, conversation_id: str, text: str = "", **kw) -> Outcome | None:
+        self.asker_limit.hit(asker)
+        return self.engine.request_advisor(self._message(channel, asker, conversation_id, text, **kw))
+
+    def feedback(self, channel: str, asker: str, conversation_id: str, helpful: bool, **kw) -> Outcome | None:
+        return self.engine.feedback(self._message(channel, asker, conversation_id, "", **kw), helpful)
+
+    def reset(self, conversation_id: str, language: str = "nl") -> str:
+        return self.engine.reset(conversation_id)
+
+    def erase(self, asker: str) -> dict[str, int]:
+        return self.queue.erase_asker(asker)
+
+    # --- where replies go ---------------------------------------------------------------
+    def remember_address(self, conversation_id: str, channel: str, address: str) -> None:
+        """Kept sealed, and only ``address_retention_days`` after the asker's last message."""
+        until = utcnow() + timedelta(days=self.settings.address_retention_days)
+        sealed = seal(self.settings.secret_key, address)
+        with self.db.session() as s:
+            row = s.get(ChannelAddress, conversation_id)
+            if row is None:
+                s.add(ChannelAddress(conversation_id=conversation_id, channel=channel, address=sealed,
+                                     expires_at=until))
+            else:
+                row.address, row.expires_at = sealed, until
+
+    def address(self, conversation_id: str) -> str | None:
+        with self.db.session() as s:
+            row = s.get(ChannelAddress, conversation_id)
+            if row is None or row.expires_at < utcnow():
+                return None
+            return unseal(self.settings.secret_key, row.address)
+
+    def forget_expired_addresses(self) -> int:
+        with self.db.session() as s:
+            return s.execute(delete(ChannelAddress).where(ChannelAddress.expires_at < utcnow())).rowcount
+
+    def replies(self, conversation_id: str, after: int = 0) -> list[InboxMessage]:
+        with self.db.session() as s:
+            return list(s.scalars(select(InboxMessage).where(InboxMessage.conversation_id == conversation_id,
+                                                             InboxMessage.id > after).order_by(InboxMessage.id)))
+
+
+class StoredReplySender:
+    """Delivery for channels whose askers come back for replies (widget, REST API): written once per key."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def send(self, reply: OutgoingReply) -> None:
+        with self.db.session() as s:
+            exists = s.scalar(select(InboxMessage.id).where(InboxMessage.idempotency_key == reply.idempotency_key))
+            if exists is None:
+                s.add(InboxMessage(conversation_id=reply.conversation_id, idempotency_key=reply.idempotency_key,
+                                   ticket_ref=reply.ticket_ref, text=reply.text, created_at=utcnow()))
+
+
+__all__ = ["Gateway", "StoredReplySender", "MessageRejected"]
