@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test,st,llm
+# The Telegram tests run the telegram-test-api emulator (npm); this machine kind has Node.js, install it if not.
+if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Node.js and npm for the Telegram emulator"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null) \
+    || echo "warning: could not install npm; the Telegram tests will fail" >&2
+fi
 # The console's browser test drives Debian's chromium (no browser is downloaded by Playwright).
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

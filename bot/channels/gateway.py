@@ -45,7 +45,7 @@ class Gateway:
         return self.engine.feedback(self._message(channel, asker, conversation_id, "", **kw), helpful)
 
     def reset(self, conversation_id: str, language: str = "nl") -> str:
-        return self.engine.reset(conversation_id)
+        return self.engine.reset(conversation_id, language)
 
     def erase(self, asker: str) -> dict[str, int]:
         return self.queue.erase_asker(asker)

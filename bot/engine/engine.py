@@ -149,9 +149,9 @@ class Engine:
                                   channel=msg.channel, asker=msg.asker)
         return outcome
 
-    def reset(self, conversation_id: str) -> str:
+    def reset(self, conversation_id: str, language: str = "nl") -> str:
         self.conversations.reset(conversation_id)
-        return T("reset_done")
+        return T("reset_done", language)
 
     # ------------------------------------------------------------------------------
     def _waiting_ticket(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome | None:
