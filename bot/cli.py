@@ -8,6 +8,8 @@
     essbot advisor add EMAIL --role admin   create an advisor account (the first admin)
     essbot team add NAME --themes ...       create a team for routing
     essbot worker                           deliver advisors' replies, remind overdue tickets
+    essbot serve                            REST API, widget, console, worker (+ Telegram webhook) in one process
+    essbot telegram                         the Telegram bot by long polling (local use)
     essbot console                          the advisor console (and the worker) on console_host:port
     essbot bench-queue                      queue operations/s and console page latency
 """

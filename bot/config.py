@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     widget_sites: dict[str, list[str]] = Field(default_factory=dict, description='Site key -> allowed origins, '
                                                'e.g. {"gemeente-a": ["https://www.gemeente-a.nl"]}.')
     site_messages_per_minute: int = 120
+    api_messages_per_minute: int = Field(120, description="Per partner API key.")
     api_keys: dict[str, str] = Field(default_factory=dict, description="Partner name -> SHA-256 (hex) of its API key.")
     public_url: str = Field("http://127.0.0.1:8700", description="Where the API, widget and console are reached.")
 

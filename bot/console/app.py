@@ -46,7 +46,7 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # case data must not linger in browser caches
+            response.headers.setdefault("Cache-Control", "no-store")  # routes that may be cached say so  # case data must not linger in browser caches
         return response
 
     @app.exception_handler(NotLoggedIn)

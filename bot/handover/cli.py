@@ -94,6 +94,20 @@ def cmd_console(args, settings) -> int:
     return 0
 
 
+def cmd_serve(args, settings) -> int:
+    from bot.server import serve
+
+    serve(settings, with_worker=not args.no_worker)
+    return 0
+
+
+def cmd_telegram(args, settings) -> int:
+    from bot.server import telegram_polling
+
+    telegram_polling(settings, with_worker=not args.no_worker)
+    return 0
+
+
 def add_commands(sub, wrap) -> None:
     adv = sub.add_parser("advisor", help="advisor accounts / accounts van adviseurs")
     advsub = adv.add_subparsers(dest="advisor_command", required=True)
@@ -124,6 +138,14 @@ def add_commands(sub, wrap) -> None:
     c = sub.add_parser("console", help="the advisor console / de console voor adviseurs")
     c.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")
     c.set_defaults(func=wrap(cmd_console))
+
+    sv = sub.add_parser("serve", help="API, widget, console, worker and Telegram webhook in one process")
+    sv.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")
+    sv.set_defaults(func=wrap(cmd_serve))
+
+    tg = sub.add_parser("telegram", help="the Telegram bot by long polling (local use)")
+    tg.add_argument("--no-worker", action="store_true")
+    tg.set_defaults(func=wrap(cmd_telegram))
 
     b = sub.add_parser("bench-queue", help="queue operations/s and console latency on a scratch database")
     b.add_argument("--database-url", help="PostgreSQL server URL (a scratch database is created there); "

@@ -1,0 +1,179 @@
+"""Errors of the widget and partner API: one shape, both languages, the right status.
+
+Every refusal is an ``ApiError``; ``GuardedRoute`` turns it (and FastAPI's own validation errors)
+into ``{"error": {"code", "message_nl", "message_en"}}`` or, for a client reading a stream, into an
+SSE ``error`` event. It also enforces the body byte limit before FastAPI parses anything.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+
+from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+
+from bot.channels.ratelimit import RateLimited
+from bot.engine.engine import MessageRejected
+from bot.engine.texts import text as T
+from bot.index.vectors import VectorStoreUnavailable
+
+from .sse import EVENT_SCHEMA, event
+
+log = logging.getLogger(__name__)
+
+# Code -> (status, text key). Texts live in prompts/widget.<lang>.yaml.
+ERRORS: dict[str, tuple[int, str]] = {
+    "invalid_json": (400, "api.error.invalid_json"),
+    "empty": (422, "api.error.empty"),
+    "unauthorized": (401, "api.error.unauthorized"),
+    "unknown_site": (403, "api.error.unknown_site"),
+    "origin_refused": (403, "api.error.origin_refused"),
+    "unknown_conversation": (404, "api.error.unknown_conversation"),
+    "nothing_to_hand_over": (409, "api.error.nothing_to_hand_over"),
+    "too_long": (413, "api.error.too_long"),
+    "body_too_large": (413, "api.error.body_too_large"),
+    "invalid_request": (422, "api.error.invalid_request"),
+    "rate_limited": (429, "api.error.rate_limited"),
+    "unavailable": (503, "api.error.unavailable"),
+}
+
+
+class ApiError(Exception):
+    def __init__(self, code: str, headers: dict[str, str] | None = None, **fmt):
+        super().__init__(code)
+        self.code, self.headers, self.fmt = code, headers or {}, fmt
+        self.status = ERRORS[code][0]
+
+    def payload(self, lang: str | None = None) -> dict:
+        key = ERRORS[self.code][1]
+        body = {"code": self.code, "message_nl": T(key, "nl", **self.fmt), "message_en": T(key, "en", **self.fmt)}
+        if lang:
+            body["message"] = body["message_en"] if lang == "en" else body["message_nl"]
+        return body
+
+
+def rate_limited(retry_after: float) -> ApiError:
+    seconds = max(1, math.ceil(retry_after))
+    return ApiError("rate_limited", headers={"Retry-After": str(seconds)}, seconds=seconds)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message_nl: str
+    message_en: str
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a stable code and the message in Dutch and English. / Elke fout: een vaste code en de
+    melding in het Nederlands en het Engels."""
+
+    error: ErrorBody
+
+
+def error_responses(*statuses: int, stream: bool = False) -> dict[int, dict]:
+    """OpenAPI ``responses``; ``stream``: a client asking for text/event-stream gets the error as an event."""
+    descriptions = {400: "Ongeldig verzoek / Bad request", 401: "Geen of onjuiste API-sleutel / Missing or wrong "
+                    "API key", 403: "Niet toegestaan / Forbidden", 404: "Onbekend gesprek / Unknown conversation",
+                    409: "Niets om door te zetten / Nothing to hand over", 413: "Te groot / Too large",
+                    422: "Ongeldige velden / Invalid fields", 429: "Te veel verzoeken / Too many requests",
+                    503: "Tijdelijk niet beschikbaar / Temporarily unavailable"}
+    extra = {"content": {"text/event-stream": {"schema": EVENT_SCHEMA}}} if stream else {}
+    return {s: {"model": ErrorResponse, "description": descriptions[s], **extra} for s in statuses}
+
+
+def render(request: Request, err: ApiError) -> Response:
+    lang = getattr(request.state, "lang", None)
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return Response(event("error", err.payload(lang or "nl")) + event("done", {}), status_code=err.status,
+                        media_type="text/event-stream", headers=err.headers)
+    return JSONResponse({"error": err.payload(lang)}, status_code=err.status, headers=err.headers)
+
+
+def _from_validation(exc: RequestValidationError) -> ApiError:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return ApiError("invalid_json")
+    if errors and all(e.get("loc", ())[-1:] == ("text",) and e.get("type") in ("string_pattern_mismatch",
+                                                                               "string_too_short") for e in errors):
+        return ApiError("empty")
+    return ApiError("invalid_request")
+
+
+async def _read_capped(request: Request, limit: int) -> None:
+    """Reads the body once, refusing beyond ``limit`` bytes; FastAPI then reuses the cached body."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError("body_too_large", limit=limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError("body_too_large", limit=limit)
+        chunks.append(chunk)
+    request._body = b"".join(chunks)  # Starlette's own cache for request.body()
+
+
+def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] | None = None) -> type[APIRoute]:
+    """A route class with the byte limit, the error shape and (for the widget) CORS headers on every answer."""
+
+    class GuardedRoute(APIRoute):
+        def get_route_handler(self):
+            handler = super().get_route_handler()
+
+            async def guarded(request: Request) -> Response:
+                try:
+                    if request.method in ("POST", "PUT", "PATCH"):
+                        await _read_capped(request, max_body)
+                    response = await handler(request)
+                except ApiError as err:
+                    response = render(request, err)
+                except RequestValidationError as exc:
+                    response = render(request, _from_validation(exc))
+                except HTTPException as exc:
+                    if exc.status_code != 400:
+                        raise
+                    response = render(request, ApiError("invalid_json"))  # FastAPI could not parse the body
+                if decorate is not None:
+                    decorate(request, response)
+                return response
+
+            return guarded
+
+    return GuardedRoute
+
+
+# "Contains something that is not blank" in every regex dialect (Python, Rust, ECMAScript): every
+# character any of them calls whitespace, and the controls, are excluded.
+NOT_BLANK = r"[^\s\x00-\x20\x7f-\xa0]"
+
+
+def clean_text(value: str) -> str:
+    """NUL bytes cannot be stored (PostgreSQL) and lone surrogates cannot be encoded: neither is text."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+async def call_gateway(fn, *args, **kw):
+    """Runs a (blocking) gateway call in the thread pool, turning its refusals into ``ApiError``s."""
+    try:
+        return await run_in_threadpool(fn, *args, **kw)
+    except RateLimited as exc:
+        raise rate_limited(exc.retry_after) from None
+    except MessageRejected:
+        raise ApiError("empty") from None
+    except (VectorStoreUnavailable, OperationalError) as exc:
+        log.error("gateway unavailable: %s", type(exc).__name__)  # the type only: never message text
+        raise ApiError("unavailable") from None
+
+
+def hit(limiter, key: str) -> None:
+    try:
+        limiter.hit(key)
+    except RateLimited as exc:
+        raise rate_limited(exc.retry_after) from None

@@ -1,0 +1,76 @@
+"""Which websites may embed the widget, and the conversation tokens they hand out.
+
+A site key names an embedding website; only the origins configured for it (``widget_sites``) get
+CORS access. A conversation token is random and signed for its site, so a token cannot be forged or
+moved to another site and needs no storage; only ``sha256(token)`` is ever used server side.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from .errors import ApiError
+
+CORS_MAX_AGE = "600"
+
+
+def normalise_origin(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
+
+
+class Sites:
+    def __init__(self, settings):
+        self.secret = settings.secret_key.encode()
+        self.origins = {key: {normalise_origin(o) for o in origins} for key, origins in settings.widget_sites.items()}
+
+    def origin_ok(self, site: str | None, origin: str | None) -> bool:
+        return bool(site and origin) and normalise_origin(origin) in self.origins.get(site, ())
+
+    def check(self, site: str | None, origin: str | None) -> None:
+        """Refuses an unknown site key, and an origin that is missing or not listed for it."""
+        if not site or site not in self.origins:
+            raise ApiError("unknown_site")
+        if not self.origin_ok(site, origin):
+            raise ApiError("origin_refused")
+
+    def check_preflight(self, site: str | None, origin: str | None) -> None:
+        """A preflight carries no header values: with the key in the query it is checked exactly,
+        without it the origin must belong to some site (the real request is checked again)."""
+        if site:
+            self.check(site, origin)
+        elif not origin or not any(normalise_origin(origin) in allowed for allowed in self.origins.values()):
+            raise ApiError("origin_refused")
+
+    # --- conversation tokens ---------------------------------------------------------
+    def _sign(self, site: str, nonce: str) -> str:
+        mac = hmac.new(self.secret, f"widget-token:{site}:{nonce}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
+
+    def issue(self, site: str) -> str:
+        nonce = secrets.token_urlsafe(24)
+        return f"{nonce}.{self._sign(site, nonce)}"
+
+    def verify(self, token: str, site: str) -> None:
+        nonce, _, mac = token.partition(".")
+        if not nonce or len(token) > 100 or not hmac.compare_digest(mac.encode(), self._sign(site, nonce).encode()):
+            raise ApiError("unknown_conversation")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def conversation_id(token: str) -> str:
+    return "web:" + token_hash(token)
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+            "Access-Control-Expose-Headers": "Retry-After"}
+
+
+def preflight_headers(origin: str) -> dict[str, str]:
+    return {**cors_headers(origin), "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, X-Site-Key", "Access-Control-Max-Age": CORS_MAX_AGE}

@@ -1,0 +1,95 @@
+"""Server-sent events for answers: ``meta``, ``delta`` chunks, ``citations``, ``done``.
+
+The extractive answer exists in full before the first byte is sent; it is still sent in small
+chunks (with a short pause, capped per answer) so a chat window can render it progressively,
+the same way an LLM answer would arrive.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Iterable
+
+from fastapi.responses import StreamingResponse
+
+from bot.engine.messages import Citation, Outcome
+
+CHUNK_CHARS = 24
+PAUSE_S = 0.012
+MAX_STREAM_S = 1.2  # never make a long answer noticeably slower than it already is
+
+
+EVENT_SCHEMA = {  # OpenAPI (before 3.2): the schema of a text/event-stream describes one event
+    "type": "object", "required": ["event", "data"],
+    "properties": {"event": {"type": "string", "enum": ["meta", "delta", "citations", "done", "error"]},
+                   "data": {"type": "string", "contentMediaType": "application/json"}}}
+
+
+def event(name: str, data) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"event: {name}\ndata: {payload}\n\n".encode()
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Whole words (with their trailing whitespace) grouped to about ``size`` characters; joined they are
+    exactly ``text``."""
+    out, current = [], ""
+    for word in re.findall(r"\s*\S+\s*|\s+", text):
+        if current and len(current) + len(word) > size:
+            out.append(current)
+            current = ""
+        current += word
+    if current:
+        out.append(current)
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links reach a browser: a source's ``javascript:`` url must never become a link."""
+    if url and re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
+        return url
+    return None
+
+
+def citation_dict(c: Citation) -> dict:
+    return {"n": c.n, "title": c.title, "section": c.section or None, "page": c.page, "url": safe_url(c.url),
+            "published": c.published, "label": c.label()}
+
+
+def outcome_dict(o: Outcome) -> dict:
+    return {"kind": o.kind.value, "text": o.text, "citations": [citation_dict(c) for c in o.citations],
+            "ticket_ref": o.ticket_ref, "language": o.language}
+
+
+async def outcome_events(o: Outcome) -> AsyncIterator[bytes]:
+    yield event("meta", {"kind": o.kind.value, "ticket_ref": o.ticket_ref, "language": o.language})
+    parts = chunks(o.text)
+    pause = min(PAUSE_S, MAX_STREAM_S / max(1, len(parts)))
+    for i, part in enumerate(parts):
+        if i:
+            await asyncio.sleep(pause)
+        yield event("delta", {"text": part})
+    yield event("citations", [citation_dict(c) for c in o.citations])
+    yield event("done", {})
+
+
+def stream(events: AsyncIterator[bytes] | Iterable[bytes], headers: dict[str, str] | None = None) -> StreamingResponse:
+    # no-transform and X-Accel-Buffering: proxies must pass chunks on as they come
+    base = {"Cache-Control": "no-store, no-transform", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events, media_type="text/event-stream", headers={**base, **(headers or {})})
+
+
+def parse(body: str) -> list[tuple[str, object]]:
+    """The reverse of ``event`` (for tests and Python clients): [(name, data), ...]."""
+    out = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].lstrip())
+        if data:
+            out.append((name, json.loads("\n".join(data))))
+    return out

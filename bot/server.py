@@ -1,0 +1,105 @@
+"""`essbot serve`: one process with the REST API, the widget, the advisor console, the delivery worker
+and, when a bot token is configured, the Telegram webhook. `essbot telegram` polls instead (local use).
+
+Everything shares one database, one engine and one gateway; the worker delivers advisors' replies to
+every channel (widget and API askers fetch them, Telegram gets them pushed).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from bot.channels.gateway import Gateway, StoredReplySender
+from bot.engine.engine import Engine
+from bot.handover.conversations import DbConversations
+from bot.handover.db import Database, open_database
+from bot.handover.service import QueuePolicy, QueueService
+
+
+@dataclass
+class Runtime:
+    settings: object
+    db: Database
+    queue: QueueService
+    engine: Engine
+    gateway: Gateway
+
+
+def build_runtime(settings, retriever=None, redactor=None) -> Runtime:
+    db = open_database(settings)
+    queue = QueueService(db, QueuePolicy.from_settings(settings))
+    engine = Engine(settings, retriever=retriever, tickets=queue, conversations=DbConversations(db), redactor=redactor)
+    return Runtime(settings, db, queue, engine, Gateway(settings, engine, db, queue))
+
+
+def channel_senders(settings, rt: Runtime) -> dict:
+    from bot.handover.worker import build_senders
+
+    extra = {"web": StoredReplySender(rt.db), "api": StoredReplySender(rt.db)}
+    if settings.telegram_token:
+        from bot.channels.telegram import TelegramSender
+
+        extra["telegram"] = TelegramSender(settings, rt.gateway)
+    return build_senders(settings, extra)
+
+
+def create_server(settings, rt: Runtime | None = None) -> FastAPI:
+    from bot.channels.web.rest_api import api_router
+    from bot.channels.web.widget_api import widget_router
+    from bot.console.app import create_app
+
+    rt = rt or build_runtime(settings)
+    # The REST API documents itself at /api/v1/openapi.json; the shell app adds nothing to document.
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.runtime = rt
+    app.include_router(api_router(settings, rt.gateway))
+    app.include_router(widget_router(settings, rt.gateway))
+    if settings.telegram_token:
+        from bot.channels.telegram import build_application, router
+
+        app.include_router(router(settings, build_application(settings, rt.gateway)))
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    @app.api_route("/widget/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def not_found(rest: str):  # machine clients get JSON, not the console's HTML error page
+        return JSONResponse({"error": {"code": "not_found", "message_nl": "Onbekend adres.",
+                                       "message_en": "Unknown path."}}, status_code=404)
+
+    # The console last: it answers every path the API does not (/, /login, /queue/..., /healthz).
+    app.mount("/", create_app(settings, db=rt.db, queue=rt.queue))
+    return app
+
+
+def serve(settings, with_worker: bool = True) -> None:
+    import uvicorn
+
+    from bot.handover.worker import Worker
+
+    rt = build_runtime(settings)
+    app = create_server(settings, rt)
+    stop = threading.Event()
+    if with_worker:
+        Worker(settings, rt.db, channel_senders(settings, rt)).start_thread(stop)
+    try:
+        uvicorn.run(app, host=settings.console_host, port=settings.console_port, proxy_headers=True,
+                    server_header=False, log_level="warning", access_log=False)  # URLs carry widget tokens
+    finally:
+        stop.set()
+
+
+def telegram_polling(settings, with_worker: bool = True) -> None:
+    from bot.channels.telegram import run_polling
+    from bot.handover.worker import Worker
+
+    if not settings.telegram_token:
+        raise SystemExit("ESSBOT_TELEGRAM_TOKEN is not set / is niet ingesteld")
+    rt = build_runtime(settings)
+    stop = threading.Event()
+    if with_worker:
+        Worker(settings, rt.db, channel_senders(settings, rt)).start_thread(stop)
+    try:
+        run_polling(settings, rt.gateway)
+    finally:
+        stop.set()

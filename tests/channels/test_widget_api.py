@@ -1,0 +1,172 @@
+"""The widget API on a real engine, queue and index: streamed answers with sources, urgent messages,
+hand-over and the advisor's reply, and every refusal (site key, origin, size, rate)."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.channels.gateway import Gateway
+from bot.channels.web.sse import parse
+from .world import ORIGIN, OTHER_ORIGIN, OTHER_SITE, QUESTION, SITE, SOURCE_URL, URGENT, World
+
+
+@pytest.fixture
+def world(settings, embeddings, tmp_path):
+    w = World(settings, embeddings, tmp_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def client(world):
+    with TestClient(world.app(), headers={"Origin": ORIGIN}) as c:
+        yield c
+
+
+def start(client, site=SITE) -> str:
+    r = client.post("/widget/conversations", json={"site": site})
+    assert r.status_code == 201, r.text
+    return r.json()["token"]
+
+
+def ask(client, token, text, site=SITE, **headers):
+    return client.post(f"/widget/conversations/{token}/messages?site={site}", json={"text": text, "language": "nl"},
+                       headers={"Accept": "text/event-stream", **headers})
+
+
+def test_script_is_one_cacheable_file_with_both_languages(client):
+    r = client.get("/widget/widget.js", headers={"Origin": ""})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/javascript")
+    assert "public" in r.headers["cache-control"] and r.headers["cross-origin-resource-policy"] == "cross-origin"
+    body = r.text
+    assert "__TEXTS__" not in body and "__MAX_CHARS__" not in body
+    assert "Vraag een adviseur" in body and "Ask an advisor" in body and "Antwoord van een ESS-adviseur" in body
+    assert "innerHTML" not in body  # every text goes in with textContent
+    assert client.get("/widget/widget.js", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+    if shutil.which("node"):
+        check = subprocess.run(["node", "--check", "-"], input=body, capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+
+
+def test_answer_is_streamed_with_sources_and_the_token_is_never_stored(client, world):
+    token = start(client)
+    r = ask(client, token, QUESTION)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    assert r.headers["access-control-allow-origin"] == ORIGIN
+    events = parse(r.text)
+    names = [n for n, _ in events]
+    assert names[0] == "meta" and names[-2:] == ["citations", "done"] and names.count("delta") > 3
+    meta = events[0][1]
+    assert meta["kind"] == "answer" and meta["ticket_ref"] is None
+    answer = "".join(d["text"] for n, d in events if n == "delta")
+    assert "middengroep" in answer and "[1]" in answer
+    citations = events[-2][1]
+    assert citations[0]["title"] == "Handreiking depolarisatie" and citations[0]["url"] == SOURCE_URL
+
+    stored = world.all_stored_text()
+    assert "web:" + hashlib.sha256(token.encode()).hexdigest() in stored
+    assert token not in stored and token.split(".")[0] not in stored
+
+
+def test_urgent_message_gets_emergency_numbers_and_a_ticket(client):
+    events = parse(ask(client, start(client), URGENT).text)
+    meta = events[0][1]
+    answer = "".join(d["text"] for n, d in events if n == "delta")
+    assert meta["kind"] == "urgent" and meta["ticket_ref"] and "112" in answer and meta["ticket_ref"] in answer
+
+
+def test_hand_over_and_the_advisor_reply_arrives_once(client, world):
+    token = start(client)
+    nothing = client.post(f"/widget/conversations/{token}/advisor?site={SITE}", json={})
+    assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "nothing_to_hand_over"
+
+    ask(client, token, QUESTION)
+    r = client.post(f"/widget/conversations/{token}/advisor?site={SITE}", json={"language": "nl"})
+    assert r.status_code == 200, r.text
+    outcome = r.json()["outcome"]
+    assert outcome["kind"] == "handover" and outcome["ticket_ref"] in outcome["text"]
+    replies = f"/widget/conversations/{token}/replies?site={SITE}"
+    assert client.get(replies).json() == {"replies": []}
+
+    world.queue.reply(outcome["ticket_ref"], world.advisor, "Begin met een gesprek met de middengroep.")
+    assert world.deliver() == 1
+    assert world.deliver() == 0
+    got = client.get(replies).json()["replies"]
+    assert len(got) == 1 and got[0]["ticket_ref"] == outcome["ticket_ref"]
+    assert got[0]["text"].endswith("Begin met een gesprek met de middengroep.")
+    assert client.get(replies + f"&after={got[0]['id']}").json() == {"replies": []}
+    # another conversation never sees it
+    assert client.get(f"/widget/conversations/{start(client)}/replies?site={SITE}").json() == {"replies": []}
+
+
+def test_not_helpful_hands_the_question_over(client):
+    token = start(client)
+    ask(client, token, QUESTION)
+    helpful = client.post(f"/widget/conversations/{token}/feedback?site={SITE}", json={"helpful": True})
+    assert helpful.json() == {"outcome": None}
+    r = client.post(f"/widget/conversations/{token}/feedback?site={SITE}", json={"helpful": False})
+    assert r.json()["outcome"]["kind"] == "handover" and r.json()["outcome"]["ticket_ref"]
+
+
+def test_wrong_site_key_or_origin_is_refused_including_preflight(client):
+    assert client.post("/widget/conversations", json={"site": "onbekend"}).json()["error"]["code"] == "unknown_site"
+    wrong = client.post("/widget/conversations", json={"site": SITE}, headers={"Origin": "https://evil.example"})
+    assert wrong.status_code == 403 and wrong.json()["error"]["code"] == "origin_refused"
+    assert "access-control-allow-origin" not in wrong.headers
+    assert "niet" in wrong.json()["error"]["message_nl"] and wrong.json()["error"]["message_en"]
+    no_origin = client.post("/widget/conversations", json={"site": SITE}, headers={"Origin": ""})
+    assert no_origin.status_code == 403
+
+    pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    ok = client.options(f"/widget/conversations?site={SITE}", headers=pre)
+    assert ok.status_code == 204 and ok.headers["access-control-allow-origin"] == ORIGIN
+    assert "POST" in ok.headers["access-control-allow-methods"]
+    for site, origin in [(SITE, "https://evil.example"), ("onbekend", ORIGIN), (SITE, OTHER_ORIGIN)]:
+        refused = client.options(f"/widget/conversations?site={site}", headers={**pre, "Origin": origin})
+        assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
+    # without a key in the query the origin must at least belong to some site
+    assert client.options("/widget/conversations", headers={**pre, "Origin": "https://evil.example"}).status_code == 403
+
+    token = start(client)
+    stolen = ask(client, token, QUESTION, site=OTHER_SITE, Origin=OTHER_ORIGIN)  # a token is bound to its site
+    assert stolen.status_code == 404
+    forged = token.split(".")[0] + "." + "A" * 22
+    for bad in (forged, "kapot", "x" * 300):
+        r = ask(client, bad, QUESTION)
+        assert r.status_code == 404 and parse(r.text)[0][1]["code"] == "unknown_conversation"
+    elsewhere = ask(client, token, QUESTION, Origin="https://evil.example")
+    assert elsewhere.status_code == 403 and parse(elsewhere.text)[0][1]["code"] == "origin_refused"
+
+
+def test_oversized_messages_are_refused(world):
+    world.settings.max_message_chars = 200
+    with TestClient(world.app(), headers={"Origin": ORIGIN}) as client:
+        token = start(client)
+        r = ask(client, token, "woord " * 40)
+        assert r.status_code == 413
+        error = parse(r.text)[0]
+        assert error[0] == "error" and error[1]["code"] == "too_long" and "200" in error[1]["message"]
+        huge = client.post(f"/widget/conversations/{token}/messages?site={SITE}",
+                           content=b'{"text": "' + b"x" * 100_000 + b'"}', headers={"Content-Type": "application/json"})
+        assert huge.status_code == 413 and huge.json()["error"]["code"] == "body_too_large"
+        assert huge.headers["access-control-allow-origin"] == ORIGIN  # the widget can read why
+
+
+def test_rate_limits_per_conversation_and_per_site(world):
+    world.settings.site_messages_per_minute = 5
+    world.settings.asker_messages_per_minute = 2
+    world.gateway = Gateway(world.settings, world.engine, world.db, world.queue)
+    with TestClient(world.app(), headers={"Origin": ORIGIN}) as client:
+        token = start(client)  # site: 1
+        assert ask(client, token, QUESTION).status_code == 200  # site 2, conversation 1
+        assert ask(client, token, QUESTION).status_code == 200  # site 3, conversation 2
+        r = ask(client, token, QUESTION)  # site 4, conversation refused
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert parse(r.text)[0][1]["code"] == "rate_limited"
+        assert ask(client, start(client), QUESTION).status_code == 429  # site: 5 used, 6th refused
+        other = client.post("/widget/conversations", json={"site": OTHER_SITE}, headers={"Origin": OTHER_ORIGIN})
+        assert other.status_code == 201  # another site has its own budget
