@@ -35,14 +35,16 @@ def build_runtime(settings, retriever=None, redactor=None) -> Runtime:
     return Runtime(settings, db, queue, engine, Gateway(settings, engine, db, queue))
 
 
-def channel_senders(settings, rt: Runtime) -> dict:
+def channel_senders(settings, db: Database, gateway: Gateway | None = None) -> dict:
+    """Every channel's sender for the delivery worker; a worker on its own needs only the gateway's
+    address book, not the engine."""
     from bot.handover.worker import build_senders
 
-    extra = {"web": StoredReplySender(rt.db), "api": StoredReplySender(rt.db)}
+    extra = {"web": StoredReplySender(db), "api": StoredReplySender(db)}
     if settings.telegram_token:
         from bot.channels.telegram import TelegramSender
 
-        extra["telegram"] = TelegramSender(settings, rt.gateway)
+        extra["telegram"] = TelegramSender(settings, gateway or Gateway(settings, None, db, None))
     return build_senders(settings, extra)
 
 
@@ -81,7 +83,7 @@ def serve(settings, with_worker: bool = True) -> None:
     app = create_server(settings, rt)
     stop = threading.Event()
     if with_worker:
-        Worker(settings, rt.db, channel_senders(settings, rt)).start_thread(stop)
+        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway)).start_thread(stop)
     try:
         uvicorn.run(app, host=settings.console_host, port=settings.console_port, proxy_headers=True,
                     server_header=False, log_level="warning", access_log=False)  # URLs carry widget tokens
@@ -98,7 +100,7 @@ def telegram_polling(settings, with_worker: bool = True) -> None:
     rt = build_runtime(settings)
     stop = threading.Event()
     if with_worker:
-        Worker(settings, rt.db, channel_senders(settings, rt)).start_thread(stop)
+        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway)).start_thread(stop)
     try:
         run_polling(settings, rt.gateway)
     finally:

@@ -66,9 +66,12 @@ def _split(v: str | None) -> list[str]:
 
 
 def cmd_worker(args, settings) -> int:
-    from .worker import Worker, build_senders
+    from bot.server import channel_senders
 
-    worker = Worker(settings, _db(settings), build_senders(settings))
+    from .worker import Worker
+
+    db = _db(settings)
+    worker = Worker(settings, db, channel_senders(settings, db))
     if args.once:
         worker.housekeeping()
         print(f"verzonden/sent: {worker.deliveries.run_once(limit=1000)}")

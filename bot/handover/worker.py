@@ -18,10 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def build_senders(settings, extra: dict[str, Sender] | None = None) -> dict[str, Sender]:
-    """Webhooks from settings; the channel adapters (Telegram, widget) add their own senders."""
-    senders: dict[str, Sender] = {ch: WebhookSender(url, settings.secret_key)
-                                  for ch, url in settings.delivery_webhooks.items()}
-    senders.update(extra or {})
+    """The channel adapters' senders (Telegram, widget, API), and webhooks from settings."""
+    senders: dict[str, Sender] = dict(extra or {})
+    # A webhook configured for a channel wins: the operator routes that channel's replies elsewhere.
+    senders.update({ch: WebhookSender(url, settings.secret_key) for ch, url in settings.delivery_webhooks.items()})
     return senders
 
 

@@ -30,7 +30,7 @@ def test_one_app_serves_api_widget_and_console_and_replies_reach_the_api(setting
         assert out.status_code == 200 and out.json()["kind"] == "handover"
         ref = out.json()["ticket_ref"]
         w.queue.reply(ref, w.advisor, "Begin bij de middengroep.")
-        worker = Worker(w.settings, w.db, channel_senders(w.settings, rt))
+        worker = Worker(w.settings, w.db, channel_senders(w.settings, w.db))
         assert worker.run_once() == 1 and worker.run_once() == 0
         replies = c.get("/api/v1/conversations/case-1/replies", headers=headers).json()["replies"]
         assert len(replies) == 1 and "Begin bij de middengroep." in replies[0]["text"]
