@@ -89,6 +89,8 @@ class Settings(BaseSettings):
 
     # --- channels ------------------------------------------------------------------
     asker_messages_per_minute: int = Field(10, description="Per asker; more is refused with a wait time.")
+    retention_days: int = Field(180, description="Messages are deleted, and closed tickets anonymised, this many "
+                                                 "days after they were written or closed.")
     address_retention_days: int = Field(30, description="How long a chat id is kept to deliver a reply.")
     telegram_token: str | None = Field(None, description="Bot token from @BotFather; enables the Telegram channel.")
     telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API server (an emulator in tests).")

@@ -350,6 +350,35 @@ class QueueService:
             audit(s, None, "asker.erased", **counts)
             return counts
 
+    def apply_retention(self, days: int) -> dict[str, int]:
+        """Storage limitation: messages older than ``days`` go, tickets closed longer ago than that keep
+        only what the statistics need, replies already fetched or sent lose their text."""
+        from sqlalchemy import delete
+
+        from .models import InboxMessage
+
+        cutoff = self.clock() - timedelta(days=days)
+        with self.db.session() as s:
+            counts = {"messages": s.execute(delete(Message).where(Message.at < cutoff)
+                                            .execution_options(synchronize_session=False)).rowcount}
+            old = s.scalars(select(Ticket).where(Ticket.status == CLOSED, Ticket.closed_at < cutoff,
+                                                 Ticket.asker != "verlopen").with_for_update(skip_locked=True)).all()
+            for t in old:
+                t.question, t.context, t.draft, t.asker = "[verlopen bewaartermijn]", [], None, "verlopen"
+            if old:
+                s.execute(update(Reply).where(Reply.ticket_id.in_([t.id for t in old])).values(text="[verlopen]")
+                          .execution_options(synchronize_session=False))
+            counts["tickets_anonymised"] = len(old)
+            counts["inbox"] = s.execute(delete(InboxMessage).where(InboxMessage.created_at < cutoff)
+                                        .execution_options(synchronize_session=False)).rowcount
+            counts["deliveries"] = s.execute(
+                update(Delivery).where(Delivery.created_at < cutoff, Delivery.status.in_(("sent", "failed", "cancelled")),
+                                       Delivery.text != "").values(text="")
+                .execution_options(synchronize_session=False)).rowcount
+            if any(counts.values()):
+                audit(s, None, "retention.applied", days=days, **counts)
+            return counts
+
     def all(self) -> list[dict]:
         """Every ticket as a plain dict (oldest first): for exports and tests."""
         with self.db.session() as s:

@@ -29,12 +29,14 @@ class Worker:
     def __init__(self, settings, db: Database, senders: dict[str, Sender], housekeeping_every: float = 60.0):
         self.deliveries = DeliveryWorker(db, senders, settings.delivery_max_attempts, settings.delivery_lease_seconds)
         self.queue = QueueService(db, QueuePolicy.from_settings(settings))
+        self.retention_days = settings.retention_days
         self.housekeeping_every = housekeeping_every
         self._last_housekeeping = 0.0
 
     def housekeeping(self) -> None:
         overdue = self.queue.remind_overdue()
         closed = self.queue.close_stale()
+        self.queue.apply_retention(self.retention_days)
         if overdue or closed:
             log.warning("overdue tickets flagged=%d, stale tickets closed=%d", len(overdue), closed)
 

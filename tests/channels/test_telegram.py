@@ -244,6 +244,7 @@ def test_commands_language_and_unknown_commands(polling):
     dutch.say("/privacy")
     privacy = texts(dutch.replies())[0]
     assert "ministerie van Sociale Zaken en Werkgelegenheid" in privacy and "30 dagen" in privacy
+    assert "180 dagen" in privacy and "{retention}" not in privacy
     dutch.say("/reset")
     assert texts(dutch.replies()) == [T("reset_done", "nl")]
     dutch.say("lang " * 900)  # within Telegram's 4096, beyond the engine's limit: refused with its reason

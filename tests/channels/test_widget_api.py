@@ -46,6 +46,7 @@ def test_script_is_one_cacheable_file_with_both_languages(client):
     assert "__TEXTS__" not in body and "__MAX_CHARS__" not in body
     assert "Vraag een adviseur" in body and "Ask an advisor" in body and "Antwoord van een ESS-adviseur" in body
     assert "innerHTML" not in body  # every text goes in with textContent
+    assert "{retention}" not in body and "bewaren we 180 dagen" in body  # the privacy note states the period
     assert client.get("/widget/widget.js", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
     if shutil.which("node"):
         check = subprocess.run(["node", "--check", "-"], input=body, capture_output=True, text=True)

@@ -170,3 +170,33 @@ def test_unrouted_tickets_are_visible_to_every_team(db, queue):
     t = team(db, "Team")
     a = advisor(db, "a@example.org", t)
     assert ref in _queue(queue, a, "team")
+
+
+def test_retention_deletes_old_messages_and_anonymises_old_closed_tickets(db, queue, clock):
+    from bot.handover.conversations import DbConversations
+    from bot.handover.models import Message, Reply
+
+    t = team(db, "Team", default=True)
+    a = advisor(db, "a@example.org", t)
+    conversations = DbConversations(db)
+    ref = handover(queue, "old").ref
+    conversations.append("old", "user", "Oude vraag over de wijk")
+    queue.reply(ref, a, "Oud antwoord.")
+    queue.close(ref, a)
+    open_ref = handover(queue, "recent").ref
+    assert queue.apply_retention(30) == {"messages": 0, "tickets_anonymised": 0, "inbox": 0, "deliveries": 0}
+    clock.advance(days=31)
+    conversations.append("recent", "user", "Nieuwe vraag")
+    with db.session() as s:  # DbConversations stamps with the real clock: put both on the test's clock
+        for m in s.scalars(select(Message)):
+            m.at = clock.now - timedelta(days=31) if m.conversation_id == "old" else clock.now
+    counts = queue.apply_retention(30)
+    assert counts["messages"] >= 1 and counts["tickets_anonymised"] == 1 and counts["deliveries"] == 0
+    with db.session() as s:
+        old = s.scalars(select(Ticket).where(Ticket.ref == ref)).one()
+        assert old.question == "[verlopen bewaartermijn]" and old.context == [] and old.draft is None
+        assert [r.text for r in s.scalars(select(Reply).where(Reply.ticket_id == old.id))] == ["[verlopen]"]
+        assert s.scalars(select(Ticket).where(Ticket.ref == open_ref)).one().question.startswith("Vraag over")
+        texts = [m.text for m in s.scalars(select(Message))]
+    assert "Oude vraag over de wijk" not in texts and "Nieuwe vraag" in texts
+    assert queue.apply_retention(30)["tickets_anonymised"] == 0  # idempotent

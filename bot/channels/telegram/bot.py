@@ -92,13 +92,15 @@ class TelegramBot:
 
     # --- commands ---------------------------------------------------------------------
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.say(context, self.who_of(update), "telegram.welcome", days=self.settings.address_retention_days)
+        await self.say(context, self.who_of(update), "telegram.welcome", days=self.settings.address_retention_days,
+                       retention=self.settings.retention_days)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.say(context, self.who_of(update), "telegram.help", bot=context.bot.username)
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.say(context, self.who_of(update), "telegram.privacy", days=self.settings.address_retention_days)
+        await self.say(context, self.who_of(update), "telegram.privacy", days=self.settings.address_retention_days,
+                       retention=self.settings.retention_days)
 
     async def reset(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = self.who_of(update)

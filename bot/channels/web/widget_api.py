@@ -62,11 +62,13 @@ def _site_hint(request: Request) -> str | None:
     return request.query_params.get("site") or request.headers.get("x-site-key")
 
 
-def widget_script(max_chars: int) -> bytes:
-    """``static/widget.js`` with its texts (from prompts/widget.*.yaml) and limits filled in."""
+def widget_script(max_chars: int, retention_days: int) -> bytes:
+    """``static/widget.js`` with its texts (from prompts/widget.*.yaml) and limits filled in; the other
+    {placeholders} are filled in by the script itself."""
     keys = [k for k in yaml.safe_load((PROMPTS / "widget.nl.yaml").read_text(encoding="utf-8"))
             if k.startswith("widget.ui.")]
-    texts = {lang: {k.removeprefix("widget.ui."): T(k, lang) for k in keys} for lang in ("nl", "en")}
+    texts = {lang: {k.removeprefix("widget.ui."): T(k, lang).replace("{retention}", str(int(retention_days)))
+                    for k in keys} for lang in ("nl", "en")}
     # Escaped so no text can close the script or break a JS string literal.
     blob = json.dumps(texts, ensure_ascii=True).replace("</", "<\\/")
     source = (STATIC / "widget.js").read_text(encoding="utf-8")
@@ -78,7 +80,7 @@ def widget_router(settings, gateway) -> APIRouter:
     site_limit = RateLimiter(settings.site_messages_per_minute, 60)
     read_limit = RateLimiter(READS_PER_MINUTE, 60)
     max_chars = settings.max_message_chars
-    script = widget_script(max_chars)
+    script = widget_script(max_chars, settings.retention_days)
     etag = '"' + hashlib.sha256(script).hexdigest()[:20] + '"'
 
     def decorate(request: Request, response: Response) -> None:
