@@ -50,7 +50,7 @@ class MessageRejected(ValueError):
 class Engine:
     def __init__(self, settings: Settings, retriever: HybridRetriever | None = None,
                  tickets: TicketSink | None = None, conversations: ConversationStore | None = None,
-                 redactor=None, llm=None):
+                 redactor=None, llm=None, events=None):
         self.settings = settings
         self._retriever = retriever
         if tickets is None or conversations is None:
@@ -62,6 +62,11 @@ class Engine:
             db = open_database(settings)
             tickets = tickets or QueueService(db, QueuePolicy.from_settings(settings))
             conversations = conversations or DbConversations(db)
+        if events is None and getattr(tickets, "db", None) is not None:  # the queue database holds them too
+            from bot.insights.events import EventRecorder
+
+            events = EventRecorder(tickets.db, settings.secret_key)
+        self.events = events
         self.tickets = tickets
         self.conversations = conversations
         if redactor is None:
@@ -102,6 +107,8 @@ class Engine:
         self.conversations.append(msg.conversation_id, "user", redacted, channel=msg.channel, asker=msg.asker)
         self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
                                   channel=msg.channel, asker=msg.asker)
+        if self.events is not None:
+            self.events.question(msg, outcome)
         log.info("outcome kind=%s reason=%s theme=%s conf=%.2f ms=%.1f", outcome.kind.value, outcome.reason,
                  outcome.theme, outcome.confidence, outcome.timings_ms["total"])
         return outcome
@@ -112,6 +119,8 @@ class Engine:
         outcome = None if helpful else self._feedback_handover(msg)
         if record is not None:
             record(msg.conversation_id, helpful, ticket_ref=outcome.ticket_ref if outcome else None)
+        if self.events is not None:
+            self.events.feedback(msg, helpful, outcome.redacted_question if outcome else None)
         return outcome
 
     def _feedback_handover(self, msg: InboundMessage) -> Outcome | None:
@@ -147,6 +156,8 @@ class Engine:
             self.conversations.append(msg.conversation_id, "user", question, channel=msg.channel, asker=msg.asker)
         self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
                                   channel=msg.channel, asker=msg.asker)
+        if self.events is not None:
+            self.events.question(msg, outcome)
         return outcome
 
     def reset(self, conversation_id: str, language: str = "nl") -> str:

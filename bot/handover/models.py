@@ -247,4 +247,25 @@ class InboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class InsightEvent(Base):
+    """One question or feedback, for anonymised insights: no message text, except the redacted question
+    of what the knowledge base could not answer (content gaps). Region and role only as the asker gave them."""
+
+    __tablename__ = "insight_events"
+    __table_args__ = (Index("ix_insight_events_theme_at", "theme", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # question | feedback
+    channel: Mapped[str] = mapped_column(String(32))
+    asker_key: Mapped[str] = mapped_column(String(32))  # a keyed hash of the pseudonym: counts distinct askers only
+    theme: Mapped[str | None] = mapped_column(String(80))
+    region: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # answer | handover | urgent
+    reason: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float | None] = mapped_column()
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
+    gap_question: Mapped[str | None] = mapped_column(Text)  # redacted; only for hand-overs and "niet nuttig"
+
+
 __all__ = [n for n in dir() if n[0].isupper()]

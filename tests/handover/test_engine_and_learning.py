@@ -141,3 +141,23 @@ def test_feedback_is_counted_and_not_useful_goes_to_an_advisor(world):
         rows = s.scalars(select(Feedback).order_by(Feedback.id)).all()
         ticket = s.scalars(select(Ticket).where(Ticket.ref == out.ticket_ref)).one()
         assert [(f.helpful, f.ticket_id) for f in rows] == [(True, None), (False, ticket.id)]
+
+
+def test_insight_events_carry_counts_not_text(world):
+    from bot.handover.models import InsightEvent
+
+    engine, queue, db, _ = world
+    ask(engine, "Twee groepen schelden elkaar uit, wat raadt de depolarisatie-aanpak aan?", conv="i1")
+    ask(engine, "Hoe vraag ik subsidie aan voor een buurtfeest? Mail jan.jansen@example.org", conv="i2")
+    ask(engine, "Er staan nu jongeren met messen voor het buurthuis, ze gaan elkaar te lijf!", conv="i3")
+    engine.feedback(InboundMessage(channel="web", asker="p-123", conversation_id="i1", text=""), helpful=False)
+    with db.session() as s:
+        events = s.scalars(select(InsightEvent).order_by(InsightEvent.id)).all()
+    questions = [e for e in events if e.kind == "question"]
+    assert [e.outcome for e in questions][:3] == ["answer", "handover", "urgent"]
+    answer, handover, urgent = questions[:3]
+    assert answer.gap_question is None and urgent.gap_question is None and answer.theme and urgent.theme
+    assert "[EMAIL]" in handover.gap_question and "jan.jansen" not in handover.gap_question
+    feedback = [e for e in events if e.kind == "feedback"][0]
+    assert feedback.helpful is False and "depolarisatie" in feedback.gap_question
+    assert len({e.asker_key for e in events}) == 1 and "p-123" not in {e.asker_key for e in events}

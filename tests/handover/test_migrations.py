@@ -17,7 +17,7 @@ def _diff(engine):
 def test_upgrade_from_empty_matches_the_models(db_url):
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     assert _diff(engine) == []
     assert {"tickets", "deliveries", "audit_log", "knowledge_entries", "web_sessions", "inbox", "channel_addresses"} <= set(
         inspect(engine).get_table_names())
@@ -42,7 +42,7 @@ def test_upgrade_from_previous_revision_keeps_data(db_url):
 
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     assert _diff(engine) == []
     with engine.begin() as c:
         assert c.execute(text("SELECT ref, question FROM tickets")).all() == [("T-1", "vraag")]

@@ -1,0 +1,1 @@
+"""Anonymised insights: what themes rise where, what the knowledge base cannot answer."""

@@ -1,0 +1,45 @@
+"""Recording insight events: counts, never message text (only redacted questions the handbooks missed)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from bot.handover.db import Database
+from bot.handover.models import InsightEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class EventRecorder:
+    def __init__(self, db: Database, secret: str):
+        self.db = db
+        self._key = hmac.new(secret.encode(), b"insights", hashlib.sha256).digest()
+
+    def _asker_key(self, asker: str) -> str:
+        # Another keyed hash: insights can count distinct askers but cannot be joined to tickets.
+        return hmac.new(self._key, asker.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def question(self, msg, outcome) -> None:
+        kind = outcome.kind.value
+        self._add(InsightEvent(
+            kind="question", channel=msg.channel, asker_key=self._asker_key(msg.asker), theme=outcome.theme,
+            region=msg.region, role=msg.role, outcome=kind, reason=outcome.reason,
+            confidence=round(float(outcome.confidence or 0.0), 4),
+            # A reply to an advisor's question is part of a case, not a gap in the handbooks.
+            gap_question=outcome.redacted_question if kind == "handover" and outcome.reason != "asker_reply"
+            else None))
+
+    def feedback(self, msg, helpful: bool, redacted_question: str | None, theme: str | None = None) -> None:
+        self._add(InsightEvent(
+            kind="feedback", channel=msg.channel, asker_key=self._asker_key(msg.asker), theme=theme,
+            region=msg.region, role=msg.role, helpful=helpful,
+            gap_question=None if helpful else redacted_question))
+
+    def _add(self, event: InsightEvent) -> None:
+        event.at = utcnow()
+        try:
+            with self.db.session() as s:
+                s.add(event)
+        except Exception:  # insights must never cost an asker their answer
+            log.exception("insight event not recorded")
