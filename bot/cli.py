@@ -180,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+    import bm25s  # noqa: F401  -- it sets its own logger to DEBUG on import: import first, then quieten it
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     return args.func(args)
 
 

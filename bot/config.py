@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     api_messages_per_minute: int = Field(120, description="Per partner API key.")
     api_keys: dict[str, str] = Field(default_factory=dict, description="Partner name -> SHA-256 (hex) of its API key.")
     public_url: str = Field("http://127.0.0.1:8700", description="Where the API, widget and console are reached.")
+    insights_min_askers: int = Field(5, description="Insights hide every figure, chart point and example based on "
+                                                    "fewer distinct askers than this; values below 5 count as 5.")
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
