@@ -12,6 +12,7 @@
     essbot telegram                         the Telegram bot by long polling (local use)
     essbot console                          the advisor console (and the worker) on console_host:port
     essbot bench-queue                      queue operations/s and console page latency
+    essbot report --period week|month       anonymised insights report (HTML and PDF)
 """
 from __future__ import annotations
 
@@ -173,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.handover.cli import add_commands
 
     add_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
+
+    from bot.insights.cli import add_commands as add_insight_commands
+
+    add_insight_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
     return p
 
 

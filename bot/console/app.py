@@ -13,7 +13,7 @@ from bot.handover.db import Database, open_database
 from bot.handover.learning import KnowledgeDesk
 from bot.handover.service import QueuePolicy, QueueService
 
-from . import admin, auth, knowledge, tickets
+from . import admin, auth, insights, knowledge, tickets
 from .security import CsrfFailed, Forbidden, NotLoggedIn, load_actor
 from .views import render
 
@@ -79,7 +79,7 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
         return {"status": "ok"}
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, tickets, knowledge, admin):
+    for module in (auth, tickets, knowledge, insights, admin):
         app.include_router(module.router)
     return app
 
