@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -183,8 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    level = logging.INFO if args.verbose else logging.WARNING
+    if os.environ.get("ESSBOT_LOG_FORMAT") == "json":  # observability: one JSON object per line for shippers
+        from bot.observability.logs import json_handler
+
+        logging.basicConfig(level=level, handlers=[json_handler()])
+    else:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     import bm25s  # noqa: F401  -- it sets its own logger to DEBUG on import: import first, then quieten it
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -69,6 +69,9 @@ def create_server(settings, rt: Runtime | None = None) -> FastAPI:
         return JSONResponse({"error": {"code": "not_found", "message_nl": "Onbekend adres.",
                                        "message_en": "Unknown path."}}, status_code=404)
 
+    from bot.observability import install  # observability: /metrics, /readyz, request metrics
+
+    install(app, settings, rt.db)
     # The console last: it answers every path the API does not (/, /login, /queue/..., /healthz).
     app.mount("/", create_app(settings, db=rt.db, queue=rt.queue))
     return app

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.index.vectors import VectorStoreUnavailable
+from bot.observability import metrics
 from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.passage import Passage, SearchResult
 
@@ -109,6 +110,7 @@ class Engine:
                                   channel=msg.channel, asker=msg.asker)
         if self.events is not None:
             self.events.question(msg, outcome)
+        metrics.outcome(outcome.kind.value, outcome.reason, outcome.timings_ms["total"] / 1e3)  # observability
         log.info("outcome kind=%s reason=%s theme=%s conf=%.2f ms=%.1f", outcome.kind.value, outcome.reason,
                  outcome.theme, outcome.confidence, outcome.timings_ms["total"])
         return outcome
@@ -121,6 +123,8 @@ class Engine:
             record(msg.conversation_id, helpful, ticket_ref=outcome.ticket_ref if outcome else None)
         if self.events is not None:
             self.events.feedback(msg, helpful, outcome.redacted_question if outcome else None)
+        if outcome is not None:
+            metrics.outcome(outcome.kind.value, outcome.reason, None)  # observability
         return outcome
 
     def _feedback_handover(self, msg: InboundMessage) -> Outcome | None:
@@ -158,6 +162,7 @@ class Engine:
                                   channel=msg.channel, asker=msg.asker)
         if self.events is not None:
             self.events.question(msg, outcome)
+        metrics.outcome(outcome.kind.value, outcome.reason, None)  # observability
         return outcome
 
     def reset(self, conversation_id: str, language: str = "nl") -> str:

@@ -111,6 +111,51 @@ def cmd_telegram(args, settings) -> int:
     return 0
 
 
+def _asker_of(args, settings) -> str:
+    if args.asker:
+        return args.asker
+    from bot.channels.identity import pseudonym
+
+    return pseudonym(settings.secret_key, args.channel, args.id)
+
+
+def cmd_export_user(args, settings) -> int:
+    import json
+
+    from .service import QueueService
+
+    data = QueueService(_db(settings)).export_asker(_asker_of(args, settings))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.out:
+        from pathlib import Path
+
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"geschreven / written: {args.out} ({len(data['messages'])} berichten/messages, "
+              f"{len(data['tickets'])} tickets)")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_erase_user(args, settings) -> int:
+    from .service import QueueService
+
+    if not args.yes:
+        print("fout/error: wissen kan niet ongedaan worden; herhaal met --yes / erasure is final; repeat with --yes",
+              file=sys.stderr)
+        return 2
+    counts = QueueService(_db(settings)).erase_asker(_asker_of(args, settings))
+    print("gewist / erased: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return 0
+
+
+def _user_args(p) -> None:
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id", help="the user's id on the channel (e.g. a Telegram user id), with --channel")
+    who.add_argument("--asker", help="the pseudonym itself, as shown in the console or an export")
+    p.add_argument("--channel", default="telegram", help="channel of --id (default telegram)")
+
+
 def add_commands(sub, wrap) -> None:
     adv = sub.add_parser("advisor", help="advisor accounts / accounts van adviseurs")
     advsub = adv.add_subparsers(dest="advisor_command", required=True)
@@ -141,6 +186,16 @@ def add_commands(sub, wrap) -> None:
     c = sub.add_parser("console", help="the advisor console / de console voor adviseurs")
     c.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")
     c.set_defaults(func=wrap(cmd_console))
+
+    ex = sub.add_parser("export-user", help="everything kept about one asker, as JSON (right of access)")
+    _user_args(ex)
+    ex.add_argument("--out", help="file to write; default: stdout")
+    ex.set_defaults(func=wrap(cmd_export_user))
+
+    er = sub.add_parser("erase-user", help="erase everything about one asker (right to erasure)")
+    _user_args(er)
+    er.add_argument("--yes", action="store_true", help="confirm: erasure cannot be undone")
+    er.set_defaults(func=wrap(cmd_erase_user))
 
     sv = sub.add_parser("serve", help="API, widget, console, worker and Telegram webhook in one process")
     sv.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")

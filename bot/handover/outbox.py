@@ -14,6 +14,8 @@ from typing import Callable
 
 from sqlalchemy import and_, or_, select
 
+from bot.observability import metrics
+
 from .db import Database
 from .models import Delivery, Ticket, utcnow
 from .senders import OutgoingReply, Sender
@@ -82,6 +84,7 @@ class DeliveryWorker:
             else:
                 d.status, d.last_error = "pending", error
                 d.next_attempt_at = now + timedelta(seconds=backoff_seconds(d.attempts))
+            metrics.delivery(d.channel, {"sent": "sent", "failed": "failed"}.get(d.status, "retry"))  # observability
 
 
 def retry_delivery(db: Database, delivery_id: int, clock: Callable = utcnow) -> bool:

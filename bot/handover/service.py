@@ -314,6 +314,31 @@ class QueueService:
         return ticket
 
 
+    def export_asker(self, asker: str) -> dict:
+        """Right of access: everything kept about one asker (all of it already redacted), as plain data."""
+        from .models import Conversation, Feedback
+
+        with self.db.session() as s:
+            convs = s.scalars(select(Conversation).where(Conversation.asker == asker).order_by(Conversation.created_at)).all()
+            tickets = s.scalars(select(Ticket).where(Ticket.asker == asker).order_by(Ticket.id)).all()
+            conv_ids = sorted({c.id for c in convs} | {t.conversation_id for t in tickets})
+            messages = s.scalars(select(Message).where(Message.conversation_id.in_(conv_ids),
+                                                       Message.author != "reset").order_by(Message.at, Message.id)).all()
+            feedback = s.scalars(select(Feedback).where(Feedback.conversation_id.in_(conv_ids))).all()
+            return {
+                "asker": asker,
+                "conversations": [{"id": c.id, "channel": c.channel, "language": c.language, "region": c.region,
+                                   "role": c.role, "created_at": c.created_at.isoformat(),
+                                   "last_seen_at": c.last_seen_at.isoformat()} for c in convs],
+                "messages": [{"conversation_id": m.conversation_id, "author": m.author, "text": m.text,
+                              "at": m.at.isoformat()} for m in messages],
+                "tickets": [{"ref": t.ref, "status": t.status, "priority": t.priority, "question": t.question,
+                             "created_at": t.created_at.isoformat(),
+                             "replies": [{"kind": r.kind, "text": r.text, "at": r.created_at.isoformat()}
+                                         for r in t.replies]} for t in tickets],
+                "feedback": [{"helpful": f.helpful, "at": f.at.isoformat()} for f in feedback],
+            }
+
     def erase_asker(self, asker: str) -> dict[str, int]:
         """Right to erasure: the asker's conversations, messages, addresses and unsent replies go; their
         tickets stay only as anonymous records (no question, no context) so the statistics still add up."""

@@ -67,3 +67,41 @@ def test_settings_refuse_the_default_secret_outside_development(tmp_path):
             Settings(data_dir=tmp_path, environment=env, secret_key="kort")
     prod = Settings(data_dir=tmp_path, environment="production", secret_key="s" * 40)
     assert prod.secure_cookies is True
+
+
+def test_export_and_erase_a_user_from_the_command_line(tmp_path, capsys, monkeypatch):
+    import json
+
+    from bot.channels.identity import pseudonym
+    from bot.cli import main
+    from bot.handover.conversations import DbConversations
+    from bot.handover.db import Database
+    from bot.handover.service import QueueService
+    from tests.conftest import TEST_SECRET
+
+    from .helpers import handover
+
+    monkeypatch.setenv("ESSBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ESSBOT_ENVIRONMENT", "test")
+    monkeypatch.setenv("ESSBOT_SECRET_KEY", TEST_SECRET)
+    from bot.config import get_settings
+    get_settings.cache_clear()
+    (tmp_path / "data").mkdir()
+    db = Database(f"sqlite:///{tmp_path / 'data' / 'essbot.sqlite'}")
+    asker = pseudonym(TEST_SECRET, "telegram", 4242)
+    queue = QueueService(db)
+    ref = handover(queue, "tg:c1", asker=asker, question="Vraag over de wijk [NAAM]").ref
+    DbConversations(db).append("tg:c1", "user", "Vraag over de wijk [NAAM]", channel="telegram", asker=asker)
+    handover(queue, "tg:other", asker="someone-else")
+
+    assert main(["export-user", "--id", "4242", "--channel", "telegram", "--out", str(tmp_path / "x.json")]) == 0
+    data = json.loads((tmp_path / "x.json").read_text())
+    assert [t["ref"] for t in data["tickets"]] == [ref] and data["messages"][0]["text"].startswith("Vraag over")
+    assert main(["erase-user", "--asker", asker]) == 2  # refuses without --yes
+    assert main(["erase-user", "--asker", asker, "--yes"]) == 0
+    assert "tickets=1" in capsys.readouterr().out
+    after = QueueService(db).export_asker(asker)
+    assert after["tickets"] == [] and after["messages"] == [] and after["conversations"] == []
+    assert len(QueueService(db).export_asker("someone-else")["tickets"]) == 1  # nobody else touched
+    get_settings.cache_clear()
+    db.dispose()

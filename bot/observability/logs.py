@@ -1,0 +1,49 @@
+"""JSON log lines for log shippers (ESSBOT_LOG_FORMAT=json), one object per line.
+
+Rule for every log call in this project: never pass message text (questions, answers, replies) or raw
+asker ids, neither in the message nor as `extra`. Log kinds, counts, ids of our own (ticket refs) and
+timings. As a safety net, the filter below redacts record attributes with text-like names.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+REDACTED_FIELDS = frozenset({"text", "question", "answer", "reply"})
+REDACTED = "[redacted]"
+# Attributes every LogRecord has; anything else on a record came in through `extra`.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class RedactTextFilter(logging.Filter):
+    """Replaces text-like `extra` attributes; on the handler, so it also sees records of other loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name in REDACTED_FIELDS & vars(record).keys():
+            setattr(record, name, REDACTED)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in out:
+                out[key] = REDACTED if key in REDACTED_FIELDS else value  # redacted even without the filter
+        if record.exc_info:
+            out["exc_type"] = record.exc_info[0].__name__
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def json_handler(stream=None) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactTextFilter())
+    return handler
