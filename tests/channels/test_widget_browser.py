@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import uvicorn
 
 from tests.conftest import REPO
+from tests.services import free_port
 
 from .world import QUESTION, SITE, SOURCE_URL, World
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
 REPLY = "Begin met een gesprek met de middengroep, en nodig beide kanten apart uit."
 PAGE = """<!doctype html>
@@ -36,26 +33,10 @@ PAGE = """<!doctype html>
 """
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser test"
-        if os.environ.get("ESSBOT_REQUIRE_BROWSER"):
-            pytest.fail(message + " (ESSBOT_REQUIRE_BROWSER is set)")
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def servers(chromium, settings, embeddings, tmp_path):
     """The widget API (uvicorn) and a static test page, each on its own port of 127.0.0.1."""
-    api_port, page_port = _free_port(), _free_port()
+    api_port, page_port = free_port(), free_port()
     world = World(settings, embeddings, tmp_path, widget_sites={SITE: [f"http://127.0.0.1:{page_port}"]})
     api = f"http://127.0.0.1:{api_port}"
     site_dir = tmp_path / "site"
@@ -118,12 +99,12 @@ COUNT_TEXT_CHANGES = """() => {
 
 
 @pytest.mark.browser
-def test_widget_end_to_end_in_chromium(servers):
+def test_widget_end_to_end_in_chromium(servers, chromium):
     from playwright.sync_api import expect, sync_playwright
 
     world = servers["world"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="nl-NL")
             page = context.new_page()

@@ -7,11 +7,9 @@ Screenshots of every step go to tests/artifacts/.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,30 +17,14 @@ import pytest
 from bot.handover.db import open_database
 from bot.handover.service import QueuePolicy, QueueService
 from tests.conftest import REPO, TEST_SECRET
+from tests.services import free_port
 
 from .conftest import PASSWORD, console_settings, new_ticket, seed
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
 QUESTION = "Hoe organiseren wij een dialoogavond in de wijk na onrust?"
 CITATION = "[1] Handreiking dialoog — Voorbereiding, p. 4"
 DRAFT = "Begin met een kleine groep en een vaste gespreksleider."
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser test"
-        if os.environ.get("ESSBOT_REQUIRE_BROWSER"):
-            pytest.fail(message + " (ESSBOT_REQUIRE_BROWSER is set)")
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -55,7 +37,7 @@ def console(tmp_path, chromium):
     ref = new_ticket(queue, QUESTION, conversation="web:e2e-1", draft=DRAFT)
     urgent = new_ticket(queue, "Er wordt gedreigd bij het buurthuis.", "urgent", "web:e2e-2")
     db.dispose()
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, ESSBOT_DATA_DIR=str(settings.data_dir), ESSBOT_KNOWLEDGE_DIR=str(settings.knowledge_dir),
                ESSBOT_DATABASE_URL=db.url, ESSBOT_ENVIRONMENT="test", ESSBOT_SECRET_KEY=TEST_SECRET,
                ESSBOT_SECURE_COOKIES="false", ESSBOT_REDACT_WITH_DEDUCE="false",

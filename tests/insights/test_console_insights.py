@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import io
-import os
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -17,7 +15,6 @@ from tests.console.conftest import client, logged_in, world  # noqa: F401  (fixt
 from .conftest import FIRST_WEEK, SPIKE_WEEK, WEEKS, add, stream
 from .test_gaps_reports import FEW, gap_events
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
 QUERY = f"/insights?start={FIRST_WEEK}&end={FIRST_WEEK + timedelta(weeks=WEEKS, days=-1)}"
 
@@ -72,16 +69,6 @@ def test_report_downloads(client, filled):
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert "polarisatie" in text and "Ameland" not in text
     assert client.get("/insights/report?period=year").status_code == 400
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is absent: install Debian's chromium for the insights browser test"
-        if os.environ.get("ESSBOT_REQUIRE_BROWSER"):
-            pytest.fail(message + " (ESSBOT_REQUIRE_BROWSER is set)")
-        pytest.skip(message)
-    return CHROMIUM
 
 
 def test_page_and_report_render_in_chromium(filled, chromium, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -20,6 +19,7 @@ from bot.observability.logs import JsonFormatter, json_handler
 from bot.observability.metrics import REGISTRY
 from bot.server import Runtime, create_server
 from tests.channels.world import API_KEY, ORIGIN, QUESTION, SITE, World
+from tests.services import free_port
 
 
 @pytest.fixture
@@ -39,9 +39,7 @@ def sample(name, **labels) -> float:
 
 
 def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()  # free now, and nothing will listen on it
 
 
 def test_requests_outcomes_and_deliveries_are_counted_under_route_templates(world):
