@@ -17,7 +17,7 @@ def _diff(engine):
 def test_upgrade_from_empty_matches_the_models(db_url):
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     assert _diff(engine) == []
     assert {"tickets", "deliveries", "audit_log", "knowledge_entries", "web_sessions", "inbox", "channel_addresses"} <= set(
         inspect(engine).get_table_names())
@@ -42,7 +42,7 @@ def test_upgrade_from_previous_revision_keeps_data(db_url):
 
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     assert _diff(engine) == []
     with engine.begin() as c:
         assert c.execute(text("SELECT ref, question FROM tickets")).all() == [("T-1", "vraag")]
@@ -64,5 +64,22 @@ def test_downgrade_and_upgrade_again(db_url):
     engine.dispose()
     migrate(db_url)
     engine = make_engine(db_url)
+    assert _diff(engine) == []
+    engine.dispose()
+
+
+def test_replicas_starting_together_migrate_once(db_url):
+    """Several processes open the database at the same moment (replicas after an upgrade): one migrates,
+    the rest wait for it and find the schema current; none fails on a half-made table."""
+    import subprocess
+    import sys
+
+    code = "import sys; from bot.handover.db import Database; Database(sys.argv[1]).dispose()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0005"
     assert _diff(engine) == []
     engine.dispose()
