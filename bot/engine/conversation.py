@@ -20,6 +20,12 @@ class ConversationStore(Protocol):
 
     def append(self, conversation_id: str, role: str, redacted_text: str, **channel) -> None: ...
 
+    def begin(self, conversation_id: str, redacted_text: str, **channel) -> int | None:
+        """Stores the question before it is answered; returns a handle for ``finish``."""
+
+    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, extra=()) -> None:
+        """Records the answer and ends the question's pending state, atomically."""
+
     def history(self, conversation_id: str, limit: int = 6,
                 within: timedelta | None = None) -> list[tuple[str, str]]: ...
 

@@ -48,6 +48,14 @@ class MessageRejected(ValueError):
         self.text = text
 
 
+def interrupted_notice(lang: str, ticket: str, urgent_category: str | None) -> str:
+    """What an asker is told when their question was handed over because answering it was interrupted."""
+    if urgent_category:
+        return T("interrupted.lead", lang) + "\n\n" + T(_URGENT_TEXT.get(urgent_category, "urgent.general"), lang,
+                                                          ticket=ticket)
+    return T("handover.interrupted", lang, ticket=ticket)
+
+
 class Engine:
     def __init__(self, settings: Settings, retriever: HybridRetriever | None = None,
                  tickets: TicketSink | None = None, conversations: ConversationStore | None = None,
@@ -100,16 +108,14 @@ class Engine:
         redacted = self.redactor.redact(raw).text
         lang = msg.language or lang_mod.detect(redacted)
         t_redact = time.perf_counter()
+        # Stored before answering: if this process dies now, the worker hands the question over.
+        pending = self.conversations.begin(msg.conversation_id, redacted, channel=msg.channel, asker=msg.asker)
 
         outcome = self._waiting_ticket(msg, redacted, lang) or self._decide(msg, redacted, lang)
         outcome.redacted_question = redacted
         outcome.language = lang
         outcome.timings_ms.update({"redact": (t_redact - started) * 1e3, "total": (time.perf_counter() - started) * 1e3})
-        self.conversations.append(msg.conversation_id, "user", redacted, channel=msg.channel, asker=msg.asker)
-        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
-                                  channel=msg.channel, asker=msg.asker)
-        if self.events is not None:
-            self.events.question(msg, outcome)
+        self._record(msg, pending, outcome)
         metrics.outcome(outcome.kind.value, outcome.reason, outcome.timings_ms["total"] / 1e3)  # observability
         log.info("outcome kind=%s reason=%s theme=%s conf=%.2f ms=%.1f", outcome.kind.value, outcome.reason,
                  outcome.theme, outcome.confidence, outcome.timings_ms["total"])
@@ -158,12 +164,15 @@ class Engine:
         outcome.redacted_question, outcome.language = question, lang
         if text:
             self.conversations.append(msg.conversation_id, "user", question, channel=msg.channel, asker=msg.asker)
-        self.conversations.append(msg.conversation_id, "assistant", f"[{outcome.kind.value}] {outcome.text[:500]}",
-                                  channel=msg.channel, asker=msg.asker)
-        if self.events is not None:
-            self.events.question(msg, outcome)
+        self._record(msg, None, outcome)
         metrics.outcome(outcome.kind.value, outcome.reason, None)  # observability
         return outcome
+
+    def _record(self, msg: InboundMessage, pending: int | None, outcome: Outcome) -> None:
+        """The answer (redacted, shortened) and its insight event, with the question's end of pending: one write."""
+        event = self.events.question_event(msg, outcome) if self.events is not None else None
+        self.conversations.finish(msg.conversation_id, pending, f"[{outcome.kind.value}] {outcome.text[:500]}",
+                                  extra=[event] if event is not None else [])
 
     def reset(self, conversation_id: str, language: str = "nl") -> str:
         self.conversations.reset(conversation_id)

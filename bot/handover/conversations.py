@@ -3,12 +3,17 @@
 Implements ``bot.engine.conversation.ConversationStore``. ``reset`` writes a
 marker instead of deleting: the history the engine uses starts afresh, while a
 ticket already handed over keeps its context for the advisor.
+
+A question is stored *before* it is answered (``begin``, marked pending) and
+the answer is recorded with it in one transaction (``finish``): a process that
+dies in between leaves a pending question, which the worker hands over
+(``QueueService.recover_interrupted``) instead of losing it.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .db import Database
 from .models import Conversation, Message, utcnow
@@ -25,18 +30,45 @@ class DbConversations:
                asker: str = "unknown") -> None:
         now = utcnow()
         with self.db.session() as s:
-            conv = s.get(Conversation, conversation_id)
-            if conv is None:
-                s.add(Conversation(id=conversation_id, channel=channel, asker=asker, created_at=now, last_seen_at=now))
-                s.flush()
-            else:
-                conv.last_seen_at = now
+            self._touch(s, conversation_id, channel, asker, now)
             s.add(Message(conversation_id=conversation_id, author=_AUTHOR.get(role, role), text=redacted_text, at=now))
+
+    def begin(self, conversation_id: str, redacted_text: str, channel: str = "unknown",
+              asker: str = "unknown") -> int:
+        """Stores the asker's (redacted) question as pending; returns its id for ``finish``."""
+        now = utcnow()
+        with self.db.session() as s:
+            self._touch(s, conversation_id, channel, asker, now)
+            m = Message(conversation_id=conversation_id, author="asker", text=redacted_text, at=now,
+                        pending_since=now)
+            s.add(m)
+            s.flush()
+            return m.id
+
+    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, extra=()) -> None:
+        """The answer, the end of the question's pending state and ``extra`` rows (an insight event): one
+        transaction, so the answer is either recorded completely or the question stays pending."""
+        now = utcnow()
+        with self.db.session() as s:
+            if pending_id is not None:
+                s.execute(update(Message).where(Message.id == pending_id).values(pending_since=None))
+            s.add(Message(conversation_id=conversation_id, author="assistant", text=assistant_text, at=now))
+            s.add_all(list(extra))
+
+    @staticmethod
+    def _touch(s, conversation_id: str, channel: str, asker: str, now) -> None:
+        conv = s.get(Conversation, conversation_id)
+        if conv is None:
+            s.add(Conversation(id=conversation_id, channel=channel, asker=asker, created_at=now, last_seen_at=now))
+            s.flush()
+        else:
+            conv.last_seen_at = now
 
     def history(self, conversation_id: str, limit: int = 6, within: timedelta | None = None) -> list[tuple[str, str]]:
         with self.db.session() as s:
             q = (select(Message).where(Message.conversation_id == conversation_id,
-                                       Message.author.in_(("asker", "assistant", "reset")))
+                                       Message.author.in_(("asker", "assistant", "reset")),
+                                       Message.pending_since.is_(None))  # questions still being answered
                  .order_by(Message.at.desc(), Message.id.desc()).limit(limit))
             if within is not None:
                 q = q.where(Message.at >= utcnow() - within)

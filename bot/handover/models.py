@@ -94,6 +94,8 @@ class Message(Base):
     author: Mapped[str] = mapped_column(String(16))  # asker | assistant | advisor
     text: Mapped[str] = mapped_column(Text)  # redacted
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # set while the question is being answered; still set long after = the answering process died
+    pending_since: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Ticket(Base):

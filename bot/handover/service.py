@@ -56,25 +56,28 @@ class QueueService:
     def create(self, request: TicketRequest) -> TicketRef:
         now = self.clock()
         with self.db.session() as s:
-            conv = self._conversation(s, request.channel, request.asker, request.conversation_id,
-                                      request.language, request.region, request.role)
-            if request.priority != "urgent":
-                reopened = self._reopen_recent(s, conv.id, request.question, now)
-                if reopened is not None:
-                    return TicketRef(reopened.ref, reopened.deadline)
-            deadline = self._deadline(request.priority, now)
-            team = routing.route(s, request.theme, request.region)
-            ticket = Ticket(
-                ref=_new_ref(request.priority), status=NEW, priority=request.priority, reason=request.reason,
-                theme=request.theme, region=request.region, role=request.role, language=request.language,
-                channel=request.channel, asker=request.asker, conversation_id=conv.id, question=request.question,
-                context=list(request.context), draft=getattr(request, "draft", None),
-                team_id=team.id if team else None, created_at=now, updated_at=now, deadline=deadline)
-            s.add(ticket)
-            s.flush()
-            audit(s, None, "ticket.created", ticket, reason=request.reason, priority=request.priority,
-                  team=team.name if team else None)
-            return TicketRef(ticket.ref, deadline)
+            return self._create(s, request, now)[0]
+
+    def _create(self, s: Session, request: TicketRequest, now: datetime) -> tuple[TicketRef, Ticket]:
+        conv = self._conversation(s, request.channel, request.asker, request.conversation_id,
+                                  request.language, request.region, request.role)
+        if request.priority != "urgent":
+            reopened = self._reopen_recent(s, conv.id, request.question, now)
+            if reopened is not None:
+                return TicketRef(reopened.ref, reopened.deadline), reopened
+        deadline = self._deadline(request.priority, now)
+        team = routing.route(s, request.theme, request.region)
+        ticket = Ticket(
+            ref=_new_ref(request.priority), status=NEW, priority=request.priority, reason=request.reason,
+            theme=request.theme, region=request.region, role=request.role, language=request.language,
+            channel=request.channel, asker=request.asker, conversation_id=conv.id, question=request.question,
+            context=list(request.context), draft=getattr(request, "draft", None),
+            team_id=team.id if team else None, created_at=now, updated_at=now, deadline=deadline)
+        s.add(ticket)
+        s.flush()
+        audit(s, None, "ticket.created", ticket, reason=request.reason, priority=request.priority,
+              team=team.name if team else None)
+        return TicketRef(ticket.ref, deadline), ticket
 
     def record_feedback(self, conversation_id: str, helpful: bool, theme: str | None = None,
                         ticket_ref: str | None = None) -> None:
@@ -83,6 +86,48 @@ class QueueService:
             ticket_id = s.scalar(select(Ticket.id).where(Ticket.ref == ticket_ref)) if ticket_ref else None
             s.add(Feedback(conversation_id=conversation_id, helpful=helpful, theme=theme, ticket_id=ticket_id,
                            at=self.clock()))
+
+    def recover_interrupted(self, older_than: timedelta, notice: Callable[[str, str, str | None], str],
+                            limit: int = 50) -> list[str]:
+        """Questions a process began answering and never finished (it died, or the database went away before
+        the answer was recorded) become tickets, and the asker is told on their channel. Each question is
+        taken, handed over and told in one transaction, so two workers never recover it twice.
+
+        ``notice(language, ticket_ref, urgent_category)`` gives the text for the asker. Returns the refs."""
+        from bot.engine import language as lang_mod
+        from bot.engine.triage import triage
+
+        now = self.clock()
+        cutoff = now - older_than
+        with self.db.session() as s:
+            ids = list(s.scalars(select(Message.id).where(Message.pending_since < cutoff)
+                                 .order_by(Message.id).limit(limit)))
+        refs = []
+        for message_id in ids:
+            with self.db.session() as s:
+                m = s.scalars(select(Message).where(Message.id == message_id, Message.pending_since < cutoff)
+                              .with_for_update(skip_locked=True)).first()
+                if m is None:  # finished late after all, or another worker has it
+                    continue
+                conv = s.get(Conversation, m.conversation_id)
+                tri = triage(m.text)
+                category = tri.categories[0] if tri.urgent and tri.categories else None
+                lang = lang_mod.detect(m.text)
+                ref, ticket = self._create(s, TicketRequest(
+                    priority="urgent" if tri.urgent else "normal",
+                    reason=f"urgent:{','.join(tri.categories) or 'general'}" if tri.urgent else "interrupted",
+                    channel=conv.channel, asker=conv.asker, conversation_id=conv.id, question=m.text,
+                    theme=category, region=conv.region, role=conv.role, language=lang), now)
+                m.pending_since = None
+                text = notice(lang, ref.ref, category if tri.urgent else None)
+                s.add(Message(conversation_id=conv.id, ticket_id=ticket.id, author="assistant",
+                              text=f"[handover] {text[:500]}", at=now))
+                s.add(Delivery(idempotency_key=f"interrupted-{m.id}", ticket_id=ticket.id, channel=conv.channel,
+                               asker=conv.asker, conversation_id=conv.id, text=text, created_at=now,
+                               next_attempt_at=now))
+                audit(s, None, "ticket.recovered", ticket, message=m.id)
+                refs.append(ref.ref)
+        return refs
 
     def asker_followup(self, conversation_id: str, redacted_text: str) -> TicketRef | None:
         """The asker answers a question an advisor asked: the text joins the ticket, which is reopened."""

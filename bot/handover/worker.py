@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from .db import Database
 from .outbox import DeliveryWorker
@@ -32,6 +33,18 @@ class Worker:
         self.retention_days = settings.retention_days
         self.housekeeping_every = housekeeping_every
         self._last_housekeeping = 0.0
+        self.interrupted_after = timedelta(seconds=settings.interrupted_after_seconds)
+        # looked for often enough that a lost question waits at most ~1.25 x interrupted_after
+        self.recover_every = max(1.0, settings.interrupted_after_seconds / 4)
+        self._last_recovery = 0.0
+
+    def recover(self) -> list[str]:
+        from bot.engine.engine import interrupted_notice
+
+        refs = self.queue.recover_interrupted(self.interrupted_after, interrupted_notice)
+        if refs:
+            log.warning("interrupted questions handed over: %d", len(refs))
+        return refs
 
     def housekeeping(self) -> None:
         overdue = self.queue.remind_overdue()
@@ -44,6 +57,9 @@ class Worker:
         if time.monotonic() - self._last_housekeeping >= self.housekeeping_every:
             self.housekeeping()
             self._last_housekeeping = time.monotonic()
+        if time.monotonic() - self._last_recovery >= self.recover_every:
+            self.recover()
+            self._last_recovery = time.monotonic()
         return self.deliveries.run_once()
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:

@@ -20,15 +20,16 @@ class EventRecorder:
         # Another keyed hash: insights can count distinct askers but cannot be joined to tickets.
         return hmac.new(self._key, asker.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def question(self, msg, outcome) -> None:
+    def question_event(self, msg, outcome) -> InsightEvent:
+        """The event for one answered question, unsaved: the engine stores it with the answer."""
         kind = outcome.kind.value
-        self._add(InsightEvent(
-            kind="question", channel=msg.channel, asker_key=self._asker_key(msg.asker), theme=outcome.theme,
+        return InsightEvent(
+            at=utcnow(), kind="question", channel=msg.channel, asker_key=self._asker_key(msg.asker), theme=outcome.theme,
             region=msg.region, role=msg.role, outcome=kind, reason=outcome.reason,
             confidence=round(float(outcome.confidence or 0.0), 4),
             # A reply to an advisor's question is part of a case, not a gap in the handbooks.
             gap_question=outcome.redacted_question if kind == "handover" and outcome.reason != "asker_reply"
-            else None))
+            else None)
 
     def feedback(self, msg, helpful: bool, redacted_question: str | None, theme: str | None = None) -> None:
         self._add(InsightEvent(

@@ -161,3 +161,67 @@ def test_insight_events_carry_counts_not_text(world):
     feedback = [e for e in events if e.kind == "feedback"][0]
     assert feedback.helpful is False and "depolarisatie" in feedback.gap_question
     assert len({e.asker_key for e in events}) == 1 and "p-123" not in {e.asker_key for e in events}
+
+
+class _Dies(Exception):
+    """The process 'dies' while the question is being answered."""
+
+
+def test_a_question_whose_answering_died_is_handed_over_and_the_asker_told(world, settings, monkeypatch):
+    engine, queue, db, _ = world
+    from datetime import timedelta
+
+    from bot.engine.engine import interrupted_notice
+    from bot.handover.models import Delivery, Message
+
+    def die(*a, **kw):
+        raise _Dies()
+
+    monkeypatch.setattr(engine, "_decide", die)
+    with pytest.raises(_Dies):
+        ask(engine, "Hoe richt ik me op de middengroep bij spanningen?", conv="c-died")
+    monkeypatch.undo()
+    # too young to be called lost: a slow answer is not a dead one
+    assert queue.recover_interrupted(timedelta(seconds=60), interrupted_notice) == []
+    refs = queue.recover_interrupted(timedelta(0), interrupted_notice)
+    assert len(refs) == 1
+    assert queue.recover_interrupted(timedelta(0), interrupted_notice) == []  # taken once
+    with db.session() as s:
+        ticket = s.scalars(select(Ticket).where(Ticket.ref == refs[0])).one()
+        assert (ticket.reason, ticket.channel, ticket.asker) == ("interrupted", "web", "p-123")
+        assert "middengroep" in ticket.question
+        notice = s.scalars(select(Delivery).where(Delivery.ticket_id == ticket.id)).one()
+        assert refs[0] in notice.text and "storing" in notice.text
+        assert s.scalars(select(Message).where(Message.pending_since.is_not(None))).all() == []
+    # the conversation goes on normally, and the recovered question is part of its history
+    out = ask(engine, "Hoe richt ik me op de middengroep?", conv="c-died")
+    assert out.kind is Kind.ANSWER
+
+
+def test_an_urgent_question_whose_answering_died_gets_urgent_guidance(world, monkeypatch):
+    engine, queue, db, _ = world
+    from datetime import timedelta
+
+    from bot.engine.engine import interrupted_notice
+    from bot.handover.models import Delivery
+
+    monkeypatch.setattr(engine, "_decide", lambda *a, **kw: (_ for _ in ()).throw(_Dies()))
+    with pytest.raises(_Dies):
+        ask(engine, "Er staat nu iemand met een mes voor de moskee en hij bedreigt mensen", conv="c-urgent")
+    monkeypatch.undo()
+    [ref] = queue.recover_interrupted(timedelta(0), interrupted_notice)
+    with db.session() as s:
+        ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).one()
+        assert ticket.priority == "urgent"
+        notice = s.scalars(select(Delivery).where(Delivery.ticket_id == ticket.id)).one()
+        assert "112" in notice.text and "storing" in notice.text
+
+
+def test_a_finished_answer_leaves_nothing_pending(world):
+    engine, queue, db, _ = world
+    from datetime import timedelta
+
+    from bot.engine.engine import interrupted_notice
+
+    ask(engine, "Hoe richt ik me op de middengroep bij spanningen?", conv="c-ok")
+    assert queue.recover_interrupted(timedelta(0), interrupted_notice) == []
