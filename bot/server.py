@@ -7,11 +7,12 @@ every channel (widget and API askers fetch them, Telegram gets them pushed).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.channels.bus import LocalBus, make_bus
 from bot.channels.gateway import Gateway, StoredReplySender
 from bot.engine.engine import Engine
 from bot.handover.conversations import DbConversations
@@ -26,21 +27,23 @@ class Runtime:
     queue: QueueService
     engine: Engine
     gateway: Gateway
+    bus: LocalBus = field(default_factory=LocalBus)
 
 
 def build_runtime(settings, retriever=None, redactor=None) -> Runtime:
     db = open_database(settings)
     queue = QueueService(db, QueuePolicy.from_settings(settings))
     engine = Engine(settings, retriever=retriever, tickets=queue, conversations=DbConversations(db), redactor=redactor)
-    return Runtime(settings, db, queue, engine, Gateway(settings, engine, db, queue))
+    return Runtime(settings, db, queue, engine, Gateway(settings, engine, db, queue), make_bus(settings))
 
 
-def channel_senders(settings, db: Database, gateway: Gateway | None = None) -> dict:
+def channel_senders(settings, db: Database, gateway: Gateway | None = None, bus: LocalBus | None = None) -> dict:
     """Every channel's sender for the delivery worker; a worker on its own needs only the gateway's
-    address book, not the engine."""
+    address book, not the engine, and a bus to wake the API replicas' live streams."""
     from bot.handover.worker import build_senders
 
-    extra = {"web": StoredReplySender(db), "api": StoredReplySender(db)}
+    bus = bus or make_bus(settings)
+    extra = {"web": StoredReplySender(db, bus), "api": StoredReplySender(db, bus)}
     if settings.telegram_token:
         from bot.channels.telegram import TelegramSender
 
@@ -58,7 +61,7 @@ def create_server(settings, rt: Runtime | None = None) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = rt
     app.include_router(api_router(settings, rt.gateway))
-    app.include_router(widget_router(settings, rt.gateway))
+    app.include_router(widget_router(settings, rt.gateway, rt.bus))
     if settings.telegram_token:
         from bot.channels.telegram import build_application, router
 
@@ -77,19 +80,38 @@ def create_server(settings, rt: Runtime | None = None) -> FastAPI:
     return app
 
 
-def serve(settings, with_worker: bool = True) -> None:
+def app_factory() -> FastAPI:
+    """For uvicorn's worker processes (`serve --workers N`): each builds its own runtime from the environment."""
+    from bot.config import get_settings
+
+    return create_server(get_settings())
+
+
+def serve(settings, with_worker: bool = True, workers: int = 1) -> None:
     import uvicorn
 
     from bot.handover.worker import Worker
 
+    # URLs carry widget tokens: no access log. Behind a proxy: trust its X-Forwarded-* headers.
+    opts = dict(host=settings.console_host, port=settings.console_port, proxy_headers=True,
+                server_header=False, log_level="warning", access_log=False)
+    stop = threading.Event()
+    if workers > 1:
+        # uvicorn spawns the workers (fresh interpreters); this process supervises and runs the one worker
+        if with_worker:
+            db = open_database(settings)  # migrates once, before the workers race to
+            Worker(settings, db, channel_senders(settings, db)).start_thread(stop)
+        try:
+            uvicorn.run("bot.server:app_factory", factory=True, workers=workers, **opts)
+        finally:
+            stop.set()
+        return
     rt = build_runtime(settings)
     app = create_server(settings, rt)
-    stop = threading.Event()
     if with_worker:
-        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway)).start_thread(stop)
+        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway, rt.bus)).start_thread(stop)
     try:
-        uvicorn.run(app, host=settings.console_host, port=settings.console_port, proxy_headers=True,
-                    server_header=False, log_level="warning", access_log=False)  # URLs carry widget tokens
+        uvicorn.run(app, **opts)
     finally:
         stop.set()
 
@@ -103,7 +125,7 @@ def telegram_polling(settings, with_worker: bool = True) -> None:
     rt = build_runtime(settings)
     stop = threading.Event()
     if with_worker:
-        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway)).start_thread(stop)
+        Worker(settings, rt.db, channel_senders(settings, rt.db, rt.gateway, rt.bus)).start_thread(stop)
     try:
         run_polling(settings, rt.gateway)
     finally:

@@ -17,13 +17,13 @@ from bot.handover.senders import OutgoingReply
 from bot.handover.service import QueueService
 
 from .identity import pseudonym, seal, unseal
-from .ratelimit import RateLimiter
+from .ratelimit import make_limiter
 
 
 class Gateway:
     def __init__(self, settings, engine: Engine, db: Database, queue: QueueService):
         self.settings, self.engine, self.db, self.queue = settings, engine, db, queue
-        self.asker_limit = RateLimiter(settings.asker_messages_per_minute, 60)
+        self.asker_limit = make_limiter(settings, "asker", settings.asker_messages_per_minute)
 
     def asker(self, channel: str, raw_id: str | int) -> str:
         return pseudonym(self.settings.secret_key, channel, raw_id)
@@ -81,10 +81,11 @@ class Gateway:
 
 
 class StoredReplySender:
-    """Delivery for channels whose askers come back for replies (widget, REST API): written once per key."""
+    """Delivery for channels whose askers come back for replies (widget, REST API): written once per key,
+    then the live streams waiting for the conversation are woken (``bot.channels.bus``)."""
 
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, db: Database, bus=None):
+        self.db, self.bus = db, bus
 
     def send(self, reply: OutgoingReply) -> None:
         with self.db.session() as s:
@@ -92,6 +93,8 @@ class StoredReplySender:
             if exists is None:
                 s.add(InboxMessage(conversation_id=reply.conversation_id, idempotency_key=reply.idempotency_key,
                                    ticket_ref=reply.ticket_ref, text=reply.text, created_at=utcnow()))
+        if self.bus is not None:  # after the commit: a woken stream must find the row
+            self.bus.notify(reply.conversation_id)
 
 
 __all__ = ["Gateway", "StoredReplySender", "MessageRejected"]

@@ -100,7 +100,7 @@ def cmd_console(args, settings) -> int:
 def cmd_serve(args, settings) -> int:
     from bot.server import serve
 
-    serve(settings, with_worker=not args.no_worker)
+    serve(settings, with_worker=not args.no_worker, workers=args.workers)
     return 0
 
 
@@ -199,6 +199,8 @@ def add_commands(sub, wrap) -> None:
 
     sv = sub.add_parser("serve", help="API, widget, console, worker and Telegram webhook in one process")
     sv.add_argument("--no-worker", action="store_true", help="run the delivery worker elsewhere")
+    sv.add_argument("--workers", type=int, default=1,
+                    help="API processes behind one port (each loads the index; the delivery worker runs once)")
     sv.set_defaults(func=wrap(cmd_serve))
 
     tg = sub.add_parser("telegram", help="the Telegram bot by long polling (local use)")

@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field, field_validator
 
-from bot.channels.ratelimit import RateLimiter
+from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import text as T
 
 from . import sse
@@ -103,7 +103,7 @@ def _digest(key: str) -> str:
 def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
     partners = {name: digest.strip().lower() for name, digest in settings.api_keys.items()}
     limit = per_minute or settings.api_messages_per_minute
-    key_limit = RateLimiter(limit, 60)
+    key_limit = make_limiter(settings, "api", limit)
     max_chars = settings.max_message_chars
     api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description=D("api.doc.api_key"))
     router = APIRouter(prefix="/api/v1", route_class=guarded_route(body_limit(max_chars)))

@@ -12,10 +12,11 @@ import yaml
 from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
-from bot.channels.ratelimit import RateLimiter
+from bot.channels.bus import LocalBus
+from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import PROMPTS, text as T
 
-from . import sse
+from . import live, sse
 from .errors import ApiError, call_gateway, clean_text, guarded_route, hit
 from .sites import Sites, conversation_id, cors_headers, preflight_headers, token_hash
 
@@ -75,10 +76,11 @@ def widget_script(max_chars: int, retention_days: int) -> bytes:
     return source.replace("__TEXTS__", blob).replace("__MAX_CHARS__", str(int(max_chars))).encode()
 
 
-def widget_router(settings, gateway) -> APIRouter:
+def widget_router(settings, gateway, bus=None) -> APIRouter:
+    bus = bus or LocalBus()
     sites = Sites(settings)
-    site_limit = RateLimiter(settings.site_messages_per_minute, 60)
-    read_limit = RateLimiter(READS_PER_MINUTE, 60)
+    site_limit = make_limiter(settings, "site", settings.site_messages_per_minute)
+    read_limit = make_limiter(settings, "read", READS_PER_MINUTE)
     max_chars = settings.max_message_chars
     script = widget_script(max_chars, settings.retention_days)
     etag = '"' + hashlib.sha256(script).hexdigest()[:20] + '"'
@@ -162,7 +164,15 @@ def widget_router(settings, gateway) -> APIRouter:
     async def replies(token: str = Depends(conversation), after: int = Query(0, ge=0, le=2**62)) -> dict:
         hit(read_limit, token_hash(token))
         rows = await call_gateway(gateway.replies, conversation_id(token), after=after)
-        return {"replies": [{"id": r.id, "ticket_ref": r.ticket_ref, "text": r.text,
-                             "created_at": r.created_at.isoformat()} for r in rows]}
+        return {"replies": [live.reply_dict(r) for r in rows]}
+
+    @router.get("/conversations/{token}/events")
+    async def events(request: Request, token: str = Depends(conversation),
+                     after: int = Query(0, ge=0, le=2**62)) -> Response:
+        """Advisor replies live (text/event-stream), on whichever replica the widget is connected to."""
+        hit(read_limit, token_hash(token))
+        return sse.stream(live.reply_events(request, gateway, bus, conversation_id(token),
+                                            live.resume_point(request, after), settings.live_poll_seconds,
+                                            settings.live_stream_seconds))
 
     return router

@@ -218,7 +218,11 @@
     if (token) return Promise.resolve(token);
     return post("/conversations", { site: site }).then(function (r) {
       if (!r.ok) return fail(r);
-      return r.json().then(function (d) { token = d.token; store("token", token); return token; });
+      return r.json().then(function (d) {
+        token = d.token; store("token", token);
+        if (!panel.hidden) setTimeout(startLive, 0);
+        return token;
+      });
     });
   }
 
@@ -226,7 +230,7 @@
     // A token the server no longer knows (e.g. a rotated secret) is replaced once.
     return conversation().then(call).then(function (r) {
       if (r.status !== 404) return r;
-      token = null; store("token", null); store("seen", null);
+      token = null; store("token", null); store("seen", null); stopLive();
       return conversation().then(call);
     });
   }
@@ -329,21 +333,35 @@
       .then(function (d) {
         var seen = Number(store("seen") || 0);
         d.replies.forEach(function (reply) {
-          if (showThem && !shown[reply.id]) {
-            shown[reply.id] = true;
-            lastShown = Math.max(lastShown, reply.id);
-            var node = bubble("advisor", t.advisor_reply, reply.text);
-            addTicket(node, reply.ticket_ref);
-          }
-          if (!showThem && reply.id > seen) {
+          if (showThem) showReply(reply);
+          else if (reply.id > seen) {
             launcher.setAttribute("data-unread", "");
             launcher.setAttribute("aria-label", t.launcher_unread);
           }
-          if (showThem && reply.id > seen) store("seen", reply.id);
         });
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ });
   }
+
+  // Live replies: an EventSource on /events shows a reply the moment an advisor sends it; the poll
+  // above stays as the safety net (old browsers, proxies that cut streams).
+  var live = null;
+  function showReply(reply) {
+    if (shown[reply.id]) return;
+    shown[reply.id] = true;
+    lastShown = Math.max(lastShown, reply.id);
+    var node = bubble("advisor", t.advisor_reply, reply.text);
+    addTicket(node, reply.ticket_ref);
+    if (reply.id > Number(store("seen") || 0)) store("seen", reply.id);
+  }
+  function startLive() {
+    if (live || !token || typeof EventSource === "undefined") return;
+    live = new EventSource(url("/conversations/" + token + "/events?after=" + lastShown));
+    live.addEventListener("reply", function (e) {
+      try { showReply(JSON.parse(e.data)); } catch (err) { /* a damaged event: the poll fetches it */ }
+    });
+  }
+  function stopLive() { if (live) { live.close(); live = null; } }
 
   // --- open, close, send -----------------------------------------------------------------
   var timer = null;
@@ -355,8 +373,8 @@
     launcher.removeAttribute("data-unread");
     launcher.setAttribute("aria-label", t.launcher_label);
     if (!greeted) { bubble("bot", t.bot, t.welcome); greeted = true; }
-    fetchReplies(true);
-    timer = setInterval(function () { fetchReplies(true); }, POLL_MS);
+    fetchReplies(true).then(startLive);
+    timer = setInterval(function () { fetchReplies(true).then(startLive); }, POLL_MS);
     input.focus();
   }
   function close() {
@@ -364,6 +382,7 @@
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
     clearInterval(timer);
+    stopLive();
     launcher.focus();
   }
 
