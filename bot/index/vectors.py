@@ -34,6 +34,19 @@ def _client(mode: str, path: Path, host: str, port: int):
         raise VectorStoreUnavailable(f"Chroma ({mode}) unavailable: {exc}") from exc
 
 
+def drop_collection(settings) -> bool:
+    """Deletes the configured collection (on a Chroma server, for ``ingest --rebuild``); False if absent."""
+    client = _client(settings.chroma_mode, settings.index_dir / "chroma", settings.chroma_host,
+                     settings.chroma_port)
+    try:
+        client.delete_collection(settings.chroma_collection)
+    except Exception as exc:  # chromadb raises NotFoundError / ValueError depending on version
+        if "does not exist" in str(exc) or "not found" in str(exc).lower():
+            return False
+        raise
+    return True
+
+
 def chunk_metadata(c: Chunk) -> dict:
     """Flat metadata for Chroma filters; audience as booleans because Chroma has no list contains."""
     md = {"doc_id": c.doc.doc_id, "collection": c.doc.collection, "language": c.doc.language, "ordinal": c.ordinal}

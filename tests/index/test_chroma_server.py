@@ -56,3 +56,29 @@ def test_unreachable_server_is_reported(settings):
     s = settings.model_copy(update={"chroma_mode": "http", "chroma_port": free_port()})
     with pytest.raises(VectorStoreUnavailable, match="unavailable"):
         Index(s)
+
+
+def test_rebuild_starts_the_server_collection_afresh(tmp_path, chroma_server, monkeypatch):
+    """`ingest --rebuild` in server mode must not leave the old vectors (or the old model) on the server."""
+    import chromadb
+
+    from bot import cli
+    from bot.config import get_settings
+
+    port, _ = chroma_server
+    root = tmp_path / "kb"
+    write(root / "a.md", "# Veilige moskee\n\n## Media\nSpreek af wie het woord voert als journalisten bellen.")
+    for k, v in {"DATA_DIR": str(tmp_path / "data"), "CHROMA_MODE": "http", "CHROMA_PORT": str(port)}.items():
+        monkeypatch.setenv("ESSBOT_" + k, v)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["ingest", str(root), "-q"]) == 0
+        client = chromadb.HttpClient(host="127.0.0.1", port=port)
+        name = get_settings().chroma_collection
+        before = client.get_collection(name).count()
+        client.get_collection(name).modify(metadata={"embedding_model": "an-older-model"})  # as after a switch
+        assert cli.main(["ingest", str(root), "--rebuild", "-q"]) == 0
+        assert client.get_collection(name).count() == before
+        assert client.get_collection(name).metadata["embedding_model"] != "an-older-model"
+    finally:
+        get_settings.cache_clear()
