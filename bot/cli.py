@@ -12,7 +12,10 @@
     essbot telegram                         the Telegram bot by long polling (local use)
     essbot console                          the advisor console (and the worker) on console_host:port
     essbot bench-queue                      queue operations/s and console page latency
+    essbot bench-load                       answers/s, latency and memory of `serve --workers 2` under load
     essbot report --period week|month       anonymised insights report (HTML and PDF)
+    essbot backup DIR / essbot restore DIR  database, index and reviewed answers (docs/backup.md)
+    essbot config-reference [--check]       docs/configuration.md from the settings
 """
 from __future__ import annotations
 
@@ -43,6 +46,10 @@ def cmd_ingest(args) -> int:
         render_samples(s.knowledge_dir)  # PDF/DOCX versions of the sample documents
     if args.rebuild:
         shutil.rmtree(s.index_dir, ignore_errors=True)
+        if s.chroma_mode == "http":  # the vectors live on the server: a rebuild starts that collection afresh
+            from bot.index.vectors import drop_collection
+
+            drop_collection(s)
     try:
         index = Index(s)
         report = ingest_paths(paths, s, index=index, progress=not args.quiet)
@@ -132,6 +139,21 @@ def cmd_bench(args) -> int:
     return run_bench(Path(args.corpus), Path(args.questions) if args.questions else None, _settings())
 
 
+def cmd_config_reference(args) -> int:
+    from bot.config_reference import write_or_check
+
+    return write_or_check(check=args.check)
+
+
+def cmd_bench_load(args) -> int:
+    from bot.evaluation.load_bench import run_load_bench
+
+    return run_load_bench(_settings(), Path(args.corpus) if args.corpus else _settings().knowledge_dir,
+                          args.database_url, requests=args.requests, concurrency=args.concurrency,
+                          workers=args.workers, questions_file=Path(args.questions) if args.questions else None,
+                          client=args.client)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="essbot", description="ESS kennisbot")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -172,9 +194,28 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--questions")
     b.set_defaults(func=cmd_bench)
 
+    bl = sub.add_parser("bench-load", help="bounded load test of the REST API on loopback (scratch database)")
+    bl.add_argument("--corpus", help="folder to ingest (default: the knowledge folder)")
+    bl.add_argument("--questions", help="dev.jsonl-style file; default: the built-in practitioner questions")
+    bl.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test",
+                    help="PostgreSQL server URL; a scratch database is created there and dropped afterwards")
+    bl.add_argument("--requests", type=int, default=3000)
+    bl.add_argument("--concurrency", type=int, default=16)
+    bl.add_argument("--workers", type=int, default=2, help="API worker processes of `essbot serve`")
+    bl.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                    help="load generator (auto: wrk when installed)")
+    bl.set_defaults(func=cmd_bench_load)
+
+    cr = sub.add_parser("config-reference", help="write docs/configuration.md from the settings")
+    cr.add_argument("--check", action="store_true", help="exit 1 when docs/configuration.md is out of date")
+    cr.set_defaults(func=cmd_config_reference)
+
     from bot.handover.cli import add_commands
 
     add_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
+    from bot.ops.cli import add_commands as add_ops_commands
+
+    add_ops_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
 
     from bot.insights.cli import add_commands as add_insight_commands
 

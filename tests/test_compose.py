@@ -49,6 +49,11 @@ def test_the_proxy_config_spreads_over_every_replica_and_streams_unbuffered():
     assert "dynamic a web 8700" in caddy and "flush_interval -1" in caddy
     dockerfile = (REPO / "Dockerfile").read_text()
     assert "HF_HUB_OFFLINE=1" in dockerfile and "embed_query" in dockerfile  # the build proves the model loads
+    # essbot backup runs pg_dump inside the image: its major version must not be older than the server's
+    server = int(json.loads(subprocess.run([str(COMPOSE), "-f", str(REPO / "compose.yaml"), "config", "--format",
+                                            "json"], capture_output=True, text=True, timeout=60, cwd=REPO).stdout)
+                 ["services"]["postgres"]["image"].split(":")[1].split(".")[0])
+    assert f"postgresql-client-{server}" in dockerfile
 
 
 def test_compose_rejects_a_broken_file(tmp_path):
