@@ -1,5 +1,5 @@
 """The widget in headless Chromium, embedded with its one tag on a page of another origin: a streamed
-answer with sources, hand-over, the advisor's reply after a reload, a phone screen, keyboard use,
+answer with sources, hand-over, an advisor's question shown live, the advisor's reply after a reload, a phone screen, keyboard use,
 contrast, and a page on an origin that is not allowed.
 
 Needs Debian's chromium at /usr/bin/chromium. Without it the test is skipped, unless
@@ -24,6 +24,7 @@ from .world import QUESTION, SITE, SOURCE_URL, World
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 REPLY = "Begin met een gesprek met de middengroep, en nodig beide kanten apart uit."
+ASKED = "Om welke wijk gaat het, en sinds wanneer spelen de spanningen?"
 PAGE = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Gemeente A</title><style>body{{font-family:Georgia,serif;margin:40px}} button{{color:red}}</style></head>
@@ -141,6 +142,15 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
             ref = re.search(r"T-[0-9A-F]+", handover.inner_text()).group(0)
             shot(page, "handover")
 
+            # live: the advisor's question appears while the chat is open, long before the 30 s poll
+            world.queue.reply(ref, world.advisor, ASKED, kind="question")
+            assert world.deliver() == 1
+            expect(widget(page, ".msg.advisor")).to_contain_text(ASKED, timeout=10_000)
+            page.get_by_label("Uw vraag").fill("Het gaat om de wijk Noord.")  # joins the ticket, reopens it
+            page.keyboard.press("Enter")
+            expect(widget(page, ".msg.bot").last).to_contain_text(ref)
+            page.keyboard.press("Escape")
+
             world.queue.reply(ref, world.advisor, REPLY)
             assert world.deliver() == 1
 
@@ -148,8 +158,8 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
             launcher = page.get_by_role("button", name=re.compile("nieuw antwoord van een adviseur"))
             expect(launcher).to_be_visible()  # announced before the panel is opened
             launcher.click()
-            reply = widget(page, ".msg.advisor")
-            expect(reply).to_have_count(1)
+            expect(widget(page, ".msg.advisor")).to_have_count(2)  # each shown once, after the reload too
+            reply = widget(page, ".msg.advisor").last
             expect(reply).to_contain_text("Antwoord van een ESS-adviseur")
             expect(reply).to_contain_text(REPLY)
             expect(reply).to_contain_text(ref)

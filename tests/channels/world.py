@@ -6,6 +6,7 @@ import hashlib
 import sqlalchemy as sa
 from fastapi import FastAPI
 
+from bot.channels.bus import LocalBus
 from bot.channels.gateway import Gateway, StoredReplySender
 from bot.channels.web import api_router, widget_router
 from bot.engine.engine import Engine
@@ -57,16 +58,17 @@ class World:
         self.engine = Engine(self.settings, retriever=HybridRetriever(self.index), tickets=self.queue,
                              conversations=DbConversations(self.db), redactor=get_redactor(use_deduce=False))
         self.gateway = Gateway(self.settings, self.engine, self.db, self.queue)
+        self.bus = LocalBus()  # the worker's deliveries wake the widget's live streams
         self.advisor = advisor(self.db, "a@example.org", team(self.db, "Team", default=True))
 
     def app(self, **api_kw) -> FastAPI:
         app = FastAPI()
-        app.include_router(widget_router(self.settings, self.gateway))
+        app.include_router(widget_router(self.settings, self.gateway, self.bus))
         app.include_router(api_router(self.settings, self.gateway, **api_kw))
         return app
 
     def deliver(self) -> int:
-        sender = StoredReplySender(self.db)
+        sender = StoredReplySender(self.db, self.bus)
         return DeliveryWorker(self.db, {"web": sender, "api": sender}).run_once()
 
     def all_stored_text(self) -> str:
