@@ -39,7 +39,9 @@ def cmd_ingest(args) -> int:
     from ingest.pipeline import ingest_paths
 
     s = _settings()
-    paths = [Path(p) for p in args.paths] or [s.knowledge_dir]
+    # By default the handbooks and the advisors' reviewed answers: a rebuild must not drop the latter.
+    reviewed = Path(s.reviewed_dir)
+    paths = [Path(p) for p in args.paths] or [s.knowledge_dir, *([reviewed] if reviewed.is_dir() else [])]
     if any(p.resolve() == s.knowledge_dir.resolve() for p in paths):
         from ingest.samples import render_samples
 

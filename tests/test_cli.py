@@ -43,3 +43,16 @@ def test_unknown_command_and_missing_path_fail_clearly(tmp_path):
     assert _run(["frobnicate"], env).returncode == 2
     res = _run(["ingest", str(tmp_path / "bestaat-niet")], env)
     assert res.returncode == 2 and "does not exist" in res.stderr
+
+
+def test_a_rebuild_keeps_the_reviewed_advisor_answers(tmp_path):
+    kb = tmp_path / "kb"
+    write(kb / "veilige-moskee" / "media.md", "# Veilige moskee\n\n## Omgaan met de media\n"
+          "Spreek als bestuur af wie het woord voert als journalisten bellen.")
+    write(tmp_path / "data" / "reviewed" / "antwoord-1.md", "# Wijkavond voorbereiden\n\n## Uit de praktijk\n"
+          "Nodig bij een wijkavond over spanningen eerst de sleutelfiguren apart uit.")
+    env = {**os.environ, "ESSBOT_DATA_DIR": str(tmp_path / "data"), "ESSBOT_KNOWLEDGE_DIR": str(kb)}
+    done = _run(["ingest", "--rebuild", "-q"], env)
+    assert done.returncode == 0, done.stderr
+    found = _run(["search", "Hoe bereid ik een wijkavond over spanningen voor?", "-k", "1"], env)
+    assert "Wijkavond voorbereiden" in found.stdout
