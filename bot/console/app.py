@@ -1,12 +1,14 @@
 """The FastAPI application: wiring, security headers, error pages and ``serve``."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.handover.db import Database, open_database
@@ -16,6 +18,8 @@ from bot.handover.service import QueuePolicy, QueueService
 from . import admin, auth, insights, knowledge, tickets
 from .security import CsrfFailed, Forbidden, NotLoggedIn, load_actor
 from .views import render
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -67,6 +71,16 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
         return render(request, "error.html", 403, title="Formulier verlopen",
                       message="De beveiligingscode van het formulier klopt niet. Laad de pagina opnieuw en "
                               "probeer het nog eens.")
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError):
+        # A restarting database is seconds of "try again", not a 500 with a stack trace.
+        log.error("console: database unavailable (%s)", type(exc).__name__)
+        response = render(request, "error.html", 503, title="Even niet beschikbaar",
+                          message="De database is even niet bereikbaar. Probeer het over enkele seconden opnieuw. "
+                                  "/ The database is briefly unavailable; try again in a few seconds.")
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.config import Settings
@@ -110,6 +111,7 @@ class Engine:
         t_redact = time.perf_counter()
         # Stored before answering: if this process dies now, the worker hands the question over.
         pending = self.conversations.begin(msg.conversation_id, redacted, channel=msg.channel, asker=msg.asker)
+        msg = replace(msg, pending_id=pending)
 
         outcome = self._waiting_ticket(msg, redacted, lang) or self._decide(msg, redacted, lang)
         outcome.redacted_question = redacted
@@ -225,7 +227,7 @@ class Engine:
         ticket = self.tickets.create(TicketRequest(
             priority="urgent", reason=f"urgent:{','.join(categories) or 'general'}", channel=msg.channel,
             asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=category,
-            region=msg.region, role=msg.role, language=lang))
+            region=msg.region, role=msg.role, language=lang, pending_id=msg.pending_id))
         key = _URGENT_TEXT.get(category, "urgent.general")
         body = T(key, lang, ticket=ticket.ref)
         return Outcome(Kind.URGENT, body, ticket_ref=ticket.ref, reason=f"urgent:{category}", theme=category,
@@ -238,7 +240,8 @@ class Engine:
         ticket = self.tickets.create(TicketRequest(
             priority="normal", reason=reason if not scope else f"{reason}:{scope}", channel=msg.channel,
             asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=theme,
-            region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(redacted, top)))
+            region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(redacted, top),
+            pending_id=msg.pending_id))
         deadline = _format_deadline(ticket.deadline, lang)
         parts = [lead] if lead else []
         if reason == "out_of_scope":
@@ -247,7 +250,7 @@ class Engine:
                 parts.append(T(f"scope.referral.{scope}", lang))
         key = {"asked_for_human": "handover.asked_for_human", "low_confidence": "handover.low_confidence",
                "out_of_scope": "handover.out_of_scope", "negative_feedback": "handover.negative_feedback",
-               "unavailable": "handover.low_confidence"}[reason]
+               "unavailable": "handover.unavailable"}[reason]
         parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline))
         return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
                        confidence=result.confidence if result else 0.0)

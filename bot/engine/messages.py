@@ -20,6 +20,7 @@ class InboundMessage:
     language: str | None = None  # "nl" | "en" | None (detect)
     role: str | None = None  # youth_worker, municipal_official, mosque_board, teacher, community_member, advisor
     region: str | None = None  # municipality or region the asker chose to give
+    pending_id: int | None = None  # the stored, not yet answered question (set by the engine)
 
 
 @dataclass

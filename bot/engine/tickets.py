@@ -27,6 +27,7 @@ class TicketRequest:
     language: str = "nl"
     context: tuple[dict, ...] = ()  # what the assistant retrieved: citation data and scores, no personal data
     draft: str | None = None  # an extractive draft from the knowledge base, for the advisor to start from
+    pending_id: int | None = None  # the question's stored message: handed over = no longer pending, atomically
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,13 @@ class DbConversations:
         now = utcnow()
         with self.db.session() as s:
             self._touch(s, conversation_id, channel, asker, now)
+            # The same question still pending in this conversation: a retry after an error, not a new question.
+            m = s.scalars(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.pending_since.is_not(None), Message.author == "asker",
+                                                Message.text == redacted_text).limit(1)).first()
+            if m is not None:
+                m.pending_since = now
+                return m.id
             m = Message(conversation_id=conversation_id, author="asker", text=redacted_text, at=now,
                         pending_since=now)
             s.add(m)

@@ -19,6 +19,8 @@ def database_url(settings) -> str:
 
 
 def make_engine(url: str, **kw) -> Engine:
+    # Errors must never carry row values into logs (questions, replies): SQL parameters are left out.
+    kw.setdefault("hide_parameters", True)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):

@@ -44,6 +44,12 @@ class QueuePolicy:
 QUEUES = ("mine", "team", "urgent", "overdue", "waiting", "answered")
 
 
+# The same question again this soon after its ticket was made, still unanswered, is a retry (the first
+# response was lost): it gets that ticket back, not a second one. Once answered, the same question again
+# reopens the ticket like any message after an answer (a retry cannot be told from a repeat there).
+RETRY_WINDOW = timedelta(minutes=15)
+
+
 class QueueService:
     """Implements the engine's ``TicketSink`` and everything advisors do with tickets."""
 
@@ -61,6 +67,11 @@ class QueueService:
     def _create(self, s: Session, request: TicketRequest, now: datetime) -> tuple[TicketRef, Ticket]:
         conv = self._conversation(s, request.channel, request.asker, request.conversation_id,
                                   request.language, request.region, request.role)
+        if request.pending_id is not None:  # handed over: the question is no longer waiting for an answer
+            s.execute(update(Message).where(Message.id == request.pending_id).values(pending_since=None))
+        same = self._same_question(s, conv.id, request, now)
+        if same is not None:  # the asker sent it again (a retry after an error): one question, one ticket
+            return TicketRef(same.ref, same.deadline), same
         if request.priority != "urgent":
             reopened = self._reopen_recent(s, conv.id, request.question, now)
             if reopened is not None:
@@ -140,6 +151,13 @@ class QueueService:
                 return None
             self._reopen(s, ticket, redacted_text, now)
             return TicketRef(ticket.ref, ticket.deadline)
+
+    @staticmethod
+    def _same_question(s: Session, conversation_id: str, request: TicketRequest, now: datetime) -> Ticket | None:
+        return s.scalars(select(Ticket).where(
+            Ticket.conversation_id == conversation_id, Ticket.question == request.question,
+            Ticket.priority == request.priority, Ticket.status.in_(OPEN_STATES),
+            Ticket.created_at >= now - RETRY_WINDOW).order_by(Ticket.id.desc()).limit(1)).first()
 
     def _reopen_recent(self, s: Session, conversation_id: str, text: str, now: datetime) -> Ticket | None:
         cutoff = now - timedelta(days=self.policy.reopen_days)

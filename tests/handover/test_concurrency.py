@@ -80,7 +80,7 @@ def test_concurrent_claims_on_sqlite_also_have_one_winner(tmp_path):
     t = team(db, "Team", default=True)
     advisors = [advisor(db, f"a{i}@example.org", t) for i in range(4)]
     queue = QueueService(db)
-    ref = handover(queue).ref
+    ref = handover(queue, "first").ref
     assert _race(4, lambda i: queue.claim(ref, advisors[i])).count(True) == 1
     refs = {handover(queue, f"c{i}").ref for i in range(20)}
     taken = [r for got in _race(4, lambda i: [r for r in iter(lambda: queue.claim_next(advisors[i]), None)])

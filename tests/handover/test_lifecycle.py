@@ -200,3 +200,20 @@ def test_retention_deletes_old_messages_and_anonymises_old_closed_tickets(db, qu
         texts = [m.text for m in s.scalars(select(Message))]
     assert "Oude vraag over de wijk" not in texts and "Nieuwe vraag" in texts
     assert queue.apply_retention(30)["tickets_anonymised"] == 0  # idempotent
+
+
+def test_the_same_question_sent_again_soon_is_one_ticket(db, queue, clock):
+    """A client that lost the response (a 503 after the ticket was made) sends the question again: it gets
+    the same ticket; a different conversation is a new ticket; after an answer it reopens as usual."""
+    t = team(db, "Team", default=True)
+    a = advisor(db, "a@example.org", t)
+    question = "Hoe organiseer ik een wijkavond? [NAAM]"
+    ref = handover(queue, "conv", question=question).ref
+    clock.advance(minutes=1)
+    assert handover(queue, "conv", question=question).ref == ref
+    assert _ticket(db, ref).status == "new"
+    assert handover(queue, "other-conv", question=question).ref != ref
+    queue.reply(ref, a, "Antwoord.")
+    assert handover(queue, "conv", question=question).ref == ref and _ticket(db, ref).status == "reopened"
+    with db.session() as s:
+        assert len(s.scalars(select(Ticket).where(Ticket.conversation_id == "conv")).all()) == 1

@@ -2,7 +2,8 @@
 
 Every refusal is an ``ApiError``; ``GuardedRoute`` turns it (and FastAPI's own validation errors)
 into ``{"error": {"code", "message_nl", "message_en"}}`` or, for a client reading a stream, into an
-SSE ``error`` event. It also enforces the body byte limit before FastAPI parses anything.
+SSE ``error`` event. It also enforces the body byte limit before FastAPI parses anything. A database or
+Chroma outage, wherever a handler meets it, is 503 ``unavailable`` with Retry-After: clients retry, not a 500.
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from psycopg import OperationalError as PgOperationalError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.channels.ratelimit import RateLimited
 from bot.engine.engine import MessageRejected
@@ -57,6 +59,22 @@ class ApiError(Exception):
         if lang:
             body["message"] = body["message_en"] if lang == "en" else body["message_nl"]
         return body
+
+
+# A database or Chroma restart takes seconds: clients (and proxies) wait this long before trying again.
+UNAVAILABLE_RETRY_AFTER_S = 5
+
+
+def unavailable() -> ApiError:
+    return ApiError("unavailable", headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database or the vector store cannot be reached right now: worth retrying, not a bug (500)."""
+    # psycopg's own error: raised where SQLAlchemy does not wrap it; connection_invalidated: SQLAlchemy saw a
+    # disconnect, whatever class the driver gave it.
+    return (isinstance(exc, (VectorStoreUnavailable, OperationalError, PgOperationalError))
+            or (isinstance(exc, DBAPIError) and exc.connection_invalidated))
 
 
 def rate_limited(retry_after: float) -> ApiError:
@@ -140,6 +158,11 @@ def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] |
                     if exc.status_code != 400:
                         raise
                     response = render(request, ApiError("invalid_json"))  # FastAPI could not parse the body
+                except Exception as exc:  # a dependency that is down, wherever the handler touched it
+                    if not is_unavailable(exc):
+                        raise
+                    log.error("unavailable: %s", type(exc).__name__)  # the type only: never message text
+                    response = render(request, unavailable())
                 if decorate is not None:
                     decorate(request, response)
                 return response
@@ -167,9 +190,11 @@ async def call_gateway(fn, *args, **kw):
         raise rate_limited(exc.retry_after) from None
     except MessageRejected:
         raise ApiError("empty") from None
-    except (VectorStoreUnavailable, OperationalError) as exc:
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
         log.error("gateway unavailable: %s", type(exc).__name__)  # the type only: never message text
-        raise ApiError("unavailable") from None
+        raise unavailable() from None
 
 
 def hit(limiter, key: str) -> None:
