@@ -153,7 +153,7 @@ def cmd_bench_load(args) -> int:
     return run_load_bench(_settings(), Path(args.corpus) if args.corpus else _settings().knowledge_dir,
                           args.database_url, requests=args.requests, concurrency=args.concurrency,
                           workers=args.workers, questions_file=Path(args.questions) if args.questions else None,
-                          client=args.client)
+                          client=args.client, unique=args.unique_texts)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--workers", type=int, default=2, help="API worker processes of `essbot serve`")
     bl.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
                     help="load generator (auto: wrk when installed)")
+    bl.add_argument("--unique-texts", action="store_true",
+                    help="number every question, so no request repeats another's text (no cache helps)")
     bl.set_defaults(func=cmd_bench_load)
 
     cr = sub.add_parser("config-reference", help="write docs/configuration.md from the settings")

@@ -11,6 +11,7 @@ Order matters and is the product's promise:
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -63,6 +64,7 @@ class Engine:
                  redactor=None, llm=None, events=None):
         self.settings = settings
         self._retriever = retriever
+        self._retriever_lock = threading.Lock()
         if tickets is None or conversations is None:
             # Hand-overs land in the advisor queue; the conversation lives beside them so advisors see it.
             from bot.handover.conversations import DbConversations
@@ -93,9 +95,11 @@ class Engine:
     @property
     def retriever(self) -> HybridRetriever:
         if self._retriever is None:
-            from bot.index.store import Index
+            with self._retriever_lock:  # a burst of first questions must build one index, not one per thread
+                if self._retriever is None:
+                    from bot.index.store import Index
 
-            self._retriever = HybridRetriever(Index(self.settings))
+                    self._retriever = HybridRetriever(Index(self.settings))
         return self._retriever
 
     # ------------------------------------------------------------------------------

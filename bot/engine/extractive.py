@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.index import text as T
 from bot.retrieval.passage import Passage
@@ -54,20 +55,29 @@ def _sentences(text: str) -> list[str]:
     return [s for para in text.split("\n\n") for s in split_sentences(para)]
 
 
+@lru_cache(maxsize=2048)
+def _answer_sentences(text: str) -> tuple[tuple[int, str, frozenset[str]], ...]:
+    """(position, sentence, its tokens) of a passage's sentences that can answer. Passages are knowledge-base
+    text, the same few for many questions: split and tokenised once, not per question."""
+    out = []
+    for si, s in enumerate(_sentences(text)):
+        s = _clean(s)
+        if len(s) < MIN_SENTENCE_CHARS or not s.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";")):
+            continue  # headings, table rows and fragments do not answer
+        out.append((si, s, frozenset(T.tokens(s))))
+    return tuple(out)
+
+
 def extract(question: str, expansion: str, passages: list[Passage], max_passages: int = 3) -> Extract:
     pool = passages[:max_passages]
     q_terms = Counter(T.tokens(question))
     for t in T.tokens(expansion):
         q_terms[t] = max(q_terms[t], 0.5)
     candidates: list[tuple[float, int, int, str]] = []  # (score, passage idx, position, sentence)
-    sentence_tokens: dict[tuple[int, int], set[str]] = {}
+    sentence_tokens: dict[tuple[int, int], frozenset[str]] = {}
     df: Counter = Counter()
     for pi, p in enumerate(pool):
-        for si, s in enumerate(_sentences(p.text)):
-            s = _clean(s)
-            if len(s) < MIN_SENTENCE_CHARS or not s.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";")):
-                continue  # headings, table rows and fragments do not answer
-            toks = set(T.tokens(s))
+        for si, s, toks in _answer_sentences(p.text):
             sentence_tokens[(pi, si)] = toks
             df.update(toks)
             candidates.append((0.0, pi, si, s))

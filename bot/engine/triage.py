@@ -11,8 +11,11 @@ policy, training or the past. Transparent rules over a reviewed lexicon
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +50,7 @@ def _deletes(word: str) -> set[str]:
 
 class _Lexicon:
     def __init__(self, data: dict[str, list[str]]):
-        self.phrases: dict[str, list[tuple[re.Pattern, str]]] = {}
+        self.phrases: dict[str, list[tuple[str, re.Pattern, str]]] = {}  # (substring, pattern, entry)
         self.fuzzy: dict[str, dict[str, str]] = {}  # category -> variant -> entry
         for cat, entries in data.items():
             pats = []
@@ -56,7 +59,7 @@ class _Lexicon:
                 e = normalise(str(entry).rstrip("*"))
                 star = str(entry).endswith("*")
                 tail = r"\w*" if star else ""
-                pats.append((re.compile(r"(?<!\w)" + re.escape(e) + tail + r"(?!\w)"), e))
+                pats.append((e, re.compile(r"(?<!\w)" + re.escape(e) + tail + r"(?!\w)"), e))
                 if " " not in e and len(e) >= FUZZY_MIN and not star:
                     fuzzy[e] = e
                     for d in _deletes(e):
@@ -64,8 +67,10 @@ class _Lexicon:
             self.phrases[cat] = pats
             self.fuzzy[cat] = fuzzy
 
-    def match(self, cat: str, text: str, words: list[str]) -> list[str]:
-        found = [entry for pat, entry in self.phrases.get(cat, []) if pat.search(text)]
+    def match(self, cat: str, text: str, words: list[str], deletes: dict[str, set[str]] | None = None) -> list[str]:
+        """``deletes``: each word's one-letter deletions, computed once per message for all categories."""
+        # a pattern can only match where its entry occurs as a substring: test that first, it is far cheaper
+        found = [entry for sub, pat, entry in self.phrases.get(cat, []) if sub in text and pat.search(text)]
         fz = self.fuzzy.get(cat, {})
         for w in words:
             if len(w) < FUZZY_MIN - 1 or w in found:
@@ -73,7 +78,8 @@ class _Lexicon:
             if w in fz and fz[w][0] == w[0]:  # exact, or the word lacks one letter
                 found.append(fz[w])
                 continue
-            hit = next((fz[d] for d in _deletes(w) if d in fz and fz[d][0] == w[0]
+            dels = deletes[w] if deletes is not None else _deletes(w)
+            hit = next((fz[d] for d in dels if d in fz and fz[d][0] == w[0]
                         and abs(len(fz[d]) - len(w)) <= 1), None)
             if hit:  # an extra or a substituted letter
                 found.append(hit)
@@ -85,11 +91,33 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(yaml.safe_load(LEXICON.read_text(encoding="utf-8")))
 
 
+_MEMO_SIZE = 1024
+_memo: OrderedDict[bytes, Triage] = OrderedDict()  # keyed by a hash of the text: no message text is kept
+_memo_lock = threading.Lock()
+
+
 def triage(text: str) -> Triage:
+    """The engine asks twice per message (a waiting ticket, then the decision): the second time is free."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            return found
+    result = _triage(text)
+    with _memo_lock:
+        _memo[key] = result
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return result
+
+
+def _triage(text: str) -> Triage:
     lex = _lexicon()
     norm = normalise(text)
     words = norm.split()
-    hits = {cat: lex.match(cat, norm, words) for cat in lex.phrases}
+    deletes = {w: _deletes(w) for w in set(words) if len(w) >= FUZZY_MIN - 1}
+    hits = {cat: lex.match(cat, norm, words, deletes) for cat in lex.phrases}
     shouting = bool(re.search(r"\b(HELP|HELLUP|NOOD|SOS)\b", text)) or text.count("!") + text.count("?") >= 3
 
     if hits.get("self_harm_intent"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -88,13 +89,16 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 
 class CachedEmbeddings(Embeddings):
-    """Caches passage vectors on disk keyed by model and text.
+    """Caches passage vectors on disk keyed by model and text, and query vectors in memory.
 
-    Re-ingesting or re-evaluating the same corpus then costs no embedding time;
-    queries are not cached (they are cheap and may contain personal data).
+    Re-ingesting or re-evaluating the same corpus then costs no embedding time.
+    Query vectors are never written to disk (questions may contain personal data):
+    a bounded in-memory LRU keyed by a hash of the question holds only the vectors,
+    so a question asked again (a retry, a follow-up searched together with it, an
+    often-asked question) is not embedded twice by this process.
     """
 
-    def __init__(self, inner: Embeddings, path: Path):
+    def __init__(self, inner: Embeddings, path: Path, query_cache: int = 2048):
         self.inner = inner
         self.model_id = inner.model_id
         self.dim = inner.dim
@@ -105,6 +109,11 @@ class CachedEmbeddings(Embeddings):
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self._queries: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._query_max = query_cache
+        self._query_lock = threading.Lock()
+        self.query_hits = 0
+        self.query_misses = 0
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.model_id}\x00{text}".encode()).hexdigest()
@@ -143,10 +152,26 @@ class CachedEmbeddings(Embeddings):
         return self.embed_documents_np(texts).tolist()
 
     def embed_query_np(self, text: str) -> np.ndarray:
-        return self.inner.embed_query_np(text)
+        """A read-only vector; the same text gives the same (cached) vector."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._query_lock:
+            vec = self._queries.get(key)
+            if vec is not None:
+                self._queries.move_to_end(key)
+                self.query_hits += 1
+                return vec
+        vec = np.array(self.inner.embed_query_np(text), dtype=np.float32)  # a copy of its own, then frozen
+        vec.flags.writeable = False
+        with self._query_lock:
+            self.query_misses += 1
+            if self._query_max > 0:
+                self._queries[key] = vec
+                while len(self._queries) > self._query_max:
+                    self._queries.popitem(last=False)
+        return vec
 
     def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+        return self.embed_query_np(text).tolist()
 
 
 def make_embeddings(backend: str, model: str | None, cache_path: Path | None, batch_size: int = 32):

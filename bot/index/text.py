@@ -27,6 +27,8 @@ _stemmer = Stemmer.Stemmer("dutch")
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics ("ideeën" -> "ideeen")."""
+    if text.isascii():  # most text: nothing to decompose, so skip the per-character pass
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -5,6 +5,7 @@ download a model) and record the embedding model in the collection metadata.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,12 @@ from .embeddings import ModelMismatchError
 
 class VectorStoreUnavailable(RuntimeError):
     """Chroma cannot be reached (server down) or opened."""
+
+
+# chromadb's registry of shared systems is not thread-safe: two threads opening the same path at once
+# (the first questions after a start, each building the index) made one stop the other's system, and
+# those questions were handed over as "unavailable". Clients and collections are opened one at a time.
+_OPEN_LOCK = threading.Lock()
 
 
 def _client(mode: str, path: Path, host: str, port: int):
@@ -36,8 +43,9 @@ def _client(mode: str, path: Path, host: str, port: int):
 
 def drop_collection(settings) -> bool:
     """Deletes the configured collection (on a Chroma server, for ``ingest --rebuild``); False if absent."""
-    client = _client(settings.chroma_mode, settings.index_dir / "chroma", settings.chroma_host,
-                     settings.chroma_port)
+    with _OPEN_LOCK:
+        client = _client(settings.chroma_mode, settings.index_dir / "chroma", settings.chroma_host,
+                         settings.chroma_port)
     try:
         client.delete_collection(settings.chroma_collection)
     except Exception as exc:  # chromadb raises NotFoundError / ValueError depending on version
@@ -72,14 +80,15 @@ def where_filter(collections=None, audiences=None, languages=None) -> dict | Non
 class ChromaVectors:
     def __init__(self, mode: str, path: Path, host: str, port: int, collection: str):
         self.mode = mode
-        self._client = _client(mode, path, host, port)
         self._name = collection
-        try:
-            self._col = self._client.get_or_create_collection(
-                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
-        except Exception as exc:
-            raise VectorStoreUnavailable(f"Chroma collection {collection!r}: {exc}") from exc
+        with _OPEN_LOCK:
+            self._client = _client(mode, path, host, port)
+            try:
+                self._col = self._client.get_or_create_collection(
+                    collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+            except Exception as exc:
+                raise VectorStoreUnavailable(f"Chroma collection {collection!r}: {exc}") from exc
 
     @property
     def model_id(self) -> str | None:

@@ -10,21 +10,33 @@ Every choice here was kept because the evaluation improved (docs/retrieval.md).
 The index is loaded into memory once (chunk texts and metadata from the catalog,
 BM25 from disk, vectors from Chroma) and reloaded when an ingest bumps the
 catalog version, so every process serves the index the last ingest wrote.
+Chroma's nearest chunks for a query vector are remembered per index version (a
+bounded LRU keyed by a hash of the vector), so a question asked again costs no
+second vector search; the snapshot's own matrix scores the candidates.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.index.store import Index
-from bot.index.vectors import fetch_embeddings, where_filter
+from bot.index.vectors import ChromaVectors, VectorStoreUnavailable, fetch_embeddings, where_filter
 from ingest.model import Chunk
 
 from .passage import Passage, SearchResult
 from .query import QueryAnalyser
+
+log = logging.getLogger(__name__)
+
+
+NEAREST_CACHE = 2048  # remembered vector searches per process and index version (ids only, no text)
 
 
 @dataclass
@@ -73,6 +85,41 @@ class _Snapshot:
             win = [j for j in range(i - neighbours, i + neighbours + 1)
                    if 0 <= j < len(self.chunks) and self._same_section(self.chunks[j], c)]
             self.window.append(win)
+        # the windows as a padded index matrix, so every window's mean similarity is one numpy expression
+        width = max((len(w) for w in self.window), default=1)
+        self._win_idx = np.array([w + [w[0]] * (width - len(w)) for w in self.window], dtype=np.intp).reshape(-1, width)
+        self._win_pad = np.array([[j >= len(w) for j in range(width)] for w in self.window], dtype=bool).reshape(-1, width)
+        self._win_len = np.array([len(w) for w in self.window], dtype=np.float32)
+        self._texts: dict[int, str] = {}  # a hit's text with its neighbours, joined once per snapshot
+        self._nearest: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()  # Chroma's answers for this version
+        self._lock = threading.Lock()
+
+    def nearest(self, store: ChromaVectors, vec: np.ndarray, n: int, where: dict | None) -> tuple[int, ...]:
+        """Positions of Chroma's n nearest chunks to ``vec``; the same vector is asked once per index version."""
+        key = (hashlib.blake2b(vec.tobytes(), digest_size=16).digest(), n,
+               json.dumps(where, sort_keys=True) if where else None)
+        with self._lock:
+            hits = self._nearest.get(key)
+            if hits is not None:
+                self._nearest.move_to_end(key)
+                return hits
+        hits = tuple(self.pos[cid] for cid, _ in store.query(vec, n, where) if cid in self.pos)
+        with self._lock:
+            self._nearest[key] = hits
+            while len(self._nearest) > NEAREST_CACHE:
+                self._nearest.popitem(last=False)
+        return hits
+
+    def window_means(self, sims: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Mean similarity over the windows of ``rows`` (float32, summed in window order like ``ndarray.mean``)."""
+        vals = np.where(self._win_pad[rows], np.float32(0), sims[self._win_idx[rows]])
+        return np.add.reduce(vals, axis=1) / self._win_len[rows]
+
+    def window_text(self, i: int) -> str:
+        text = self._texts.get(i)
+        if text is None:
+            text = self._texts[i] = join_overlapping([self.chunks[j].text for j in self.window[i]])
+        return text
 
     @staticmethod
     def _same_section(a: Chunk, b: Chunk) -> bool:
@@ -107,7 +154,14 @@ class HybridRetriever:
             if self._snap is None or now - self._checked > 2.0:
                 self._checked = now
                 if self._snap is None or self.index.catalog.version() != self._snap.version:
-                    self._snap = _Snapshot(self.index, self.config.neighbours)
+                    try:
+                        self._snap = _Snapshot(self.index, self.config.neighbours)
+                    except VectorStoreUnavailable:
+                        if self._snap is None:  # nothing to answer from: the engine hands the question over
+                            raise
+                        # The previous snapshot is whole and consistent: keep answering from it, retry later.
+                        log.warning("index reload failed: vector store unavailable; serving version %d",
+                                    self._snap.version)
             return self._snap
 
     def search(self, question: str, k: int = 10, collections=None, audiences=None, languages=None) -> SearchResult:
@@ -143,12 +197,14 @@ class HybridRetriever:
         """Candidates from Chroma for the mean query vector, scored by own and window similarity."""
         vecs = [self.index.embeddings.embed_query_np(t) for t in texts]
         vec = np.mean(vecs, axis=0) if len(vecs) > 1 else vecs[0]
-        hits = [snap.pos[cid] for cid, _ in self.index.vectors.query(vec, n, where) if cid in snap.pos]
+        hits = snap.nearest(self.index.vectors, vec, n, where)
         if not hits:
             return {}
         sims = snap.vectors @ vec
+        rows = np.fromiter(hits, dtype=np.intp, count=len(hits))
+        window = snap.window_means(sims, rows)
         w = self.config.smooth
-        return {i: (1 - w) * float(sims[i]) + w * float(sims[snap.window[i]].mean()) for i in hits}
+        return {i: (1 - w) * float(sims[i]) + w * float(m) for i, m in zip(hits, window)}
 
     def _fuse(self, lex: np.ndarray, dense: dict[int, float], n: int) -> dict[int, float]:
         cfg = self.config
@@ -187,7 +243,7 @@ class HybridRetriever:
 
     def _passage(self, snap: _Snapshot, i: int, score: float, lexical: float, dense: float) -> Passage:
         c = snap.chunks[i]
-        text = join_overlapping([snap.chunks[j].text for j in snap.window[i]])
+        text = snap.window_text(i)
         d = c.doc
         return Passage(
             chunk_id=c.chunk_id, doc_id=d.doc_id, title=d.title, collection=d.collection, source=d.source,

@@ -33,6 +33,11 @@ class QueryAnalyser:
         # longest phrases first so "youth worker" wins over "worker"
         self.phrases = sorted(((k.lower(), v) for k, v in phrases.items()), key=lambda kv: -len(kv[0]))
         self.bridges = [[w.lower() for w in group] for group in bridges]
+        # Folded, compiled and stemmed once here, not per question: this runs on every request.
+        self._patterns = [(T.fold(phrase), re.compile(rf"(?<![\w]){re.escape(T.fold(phrase))}(?![\w])"), target)
+                          for phrase, target in self.phrases]
+        self._bridge_stems = [[(w, T.stem(T.fold(w)) if " " not in w else None) for w in group]
+                              for group in self.bridges]
 
     @classmethod
     def load(cls, path: Path) -> "QueryAnalyser":
@@ -47,13 +52,14 @@ class QueryAnalyser:
     def expansions(self, text: str) -> list[str]:
         low = f" {T.fold(text)} "
         out: list[str] = []
-        for phrase, target in self.phrases:
-            if re.search(rf"(?<![\w]){re.escape(T.fold(phrase))}(?![\w])", low):
+        for folded, pattern, target in self._patterns:
+            if folded in low and pattern.search(low):  # the substring test skips most regexes
                 out.append(target)
         stems = set(T.tokens(text))
-        for group in self.bridges:
-            if any(T.stem(T.fold(w)) in stems for w in group if " " not in w):
-                out.extend(w for w in group if T.stem(T.fold(w)) not in stems)
+        for group in self._bridge_stems:
+            if any(stem in stems for _, stem in group if stem is not None):
+                # a phrase (stem None) is never among the asker's stems, so it is always added
+                out.extend(w for w, stem in group if stem is None or stem not in stems)
         return out
 
     def analyse(self, text: str) -> AnalysedQuery:

@@ -23,6 +23,8 @@ URGENT = [
     ("Een jongere appt me net dat hij zichzelf iets aan wil doen", "self_harm"),
     ("mijn cliënt zegt dat ze niet meer wil leven en reageert niet meer", "self_harm"),
     ("ik zie het niet meer zitten en wil er een eind aan maken", "self_harm"),
+    ("Een leerling appte me net dat hij er een eind aan wil maken", "self_harm"),
+    ("Mijn buurvrouw belde dat ze een einde aan haar leven gaat maken", "self_harm"),
     ("een meisje uit mijn groep stuurde me een afscheidsbrief", "self_harm"),
     ("He texted me that he wants to kill himself tonight", "self_harm"),
     ("ik wil dood", "self_harm"),
