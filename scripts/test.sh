@@ -19,5 +19,10 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "note: /usr/bin/chromium is absent; install Debian's chromium to run the browser test" >&2
   fi
 fi
+# The load bench's test drives wrk when it is there (and its Python client either way).
+if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+    || echo "note: could not install wrk; the load bench is tested with its Python client only" >&2
+fi
 . .venv/bin/activate
 python -m pytest "$@"
