@@ -28,6 +28,7 @@ from bot.config import Settings
 
 from .load_client import LoadResult, run_load
 from .load_questions import QUESTIONS
+from .scratch import scratch_postgres as scratch
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test"
 ROLES = (None, "youth_worker", "municipal_official", "mosque_board", "teacher", "community_member")
@@ -60,23 +61,10 @@ def request_bodies(questions: list[str], n: int, tag: str, unique: bool = False)
 
 @contextmanager
 def scratch_postgres(url: str):
-    """A new database on the server at ``url`` (its path names an existing database), dropped afterwards."""
-    from bot.handover.db import make_engine
-
     if not url.startswith("postgresql"):
         raise ValueError(f"bench-load needs a PostgreSQL server URL, not {url.split(':', 1)[0]}")
-    name = "essbot_load_" + secrets.token_hex(4)
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {name}")
-        try:
-            yield url.rsplit("/", 1)[0] + "/" + name
-        finally:
-            with admin.connect() as c:
-                c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        admin.dispose()
+    with scratch(url, "essbot_load_") as scratch_url:
+        yield scratch_url
 
 
 # --- the server ------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ temporary SQLite file) that is dropped afterwards, so it never touches real tick
 """
 from __future__ import annotations
 
-import secrets
 import statistics
 import tempfile
 import threading
@@ -15,6 +14,8 @@ from pathlib import Path
 
 from bot.engine.tickets import TicketRequest
 
+from .scratch import scratch_postgres
+
 
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
@@ -23,19 +24,9 @@ def _pct(values: list[float], q: float) -> float:
 
 @contextmanager
 def scratch_database(url: str | None):
-    from bot.handover.db import make_engine
-
     if url and url.startswith("postgresql"):
-        name = "essbot_bench_" + secrets.token_hex(4)
-        admin = make_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {name}")
-        try:
-            yield url.rsplit("/", 1)[0] + "/" + name
-        finally:
-            with admin.connect() as c:
-                c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            admin.dispose()
+        with scratch_postgres(url, "essbot_bench_") as scratch_url:
+            yield scratch_url
     else:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
