@@ -8,11 +8,11 @@ connection with ``Last-Event-ID`` and nothing is shown twice or skipped. A strea
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 
 from fastapi import Request
 
+from . import sse
 from .errors import call_gateway
 
 
@@ -36,8 +36,7 @@ async def reply_events(request: Request, gateway, bus, conversation_id: str, aft
             out = [b"retry: 3000\n\n"] if first else []  # reconnect soon after the stream ends or breaks
             for r in await call_gateway(gateway.replies, conversation_id, after=after):
                 after = r.id
-                payload = json.dumps(reply_dict(r), ensure_ascii=False, separators=(",", ":"))
-                out.append(f"id: {r.id}\nevent: reply\ndata: {payload}\n\n".encode())
+                out.append(sse.event("reply", reply_dict(r), event_id=r.id))
             if out:
                 yield b"".join(out)
             first = False

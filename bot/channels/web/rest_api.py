@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import text as T
 
-from . import sse
+from . import live, sse
 from .errors import NOT_BLANK, ApiError, call_gateway, clean_text, error_responses, guarded_route, hit
 from .widget_api import body_limit
 
@@ -181,8 +181,7 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
                       after: int = Query(0, ge=0, le=2**62, description=D("api.doc.after")),
                       name: str = Depends(partner)) -> dict:
         rows = await call_gateway(gateway.replies, ids(name, conversation_id)[1], after=after)
-        return {"replies": [{"id": r.id, "ticket_ref": r.ticket_ref, "text": r.text,
-                             "created_at": r.created_at.isoformat()} for r in rows]}
+        return {"replies": [live.reply_dict(r) for r in rows]}
 
     schema: dict = {}
 

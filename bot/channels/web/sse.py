@@ -26,9 +26,11 @@ EVENT_SCHEMA = {  # OpenAPI (before 3.2): the schema of a text/event-stream desc
                    "data": {"type": "string", "contentMediaType": "application/json"}}}
 
 
-def event(name: str, data) -> bytes:
+def event(name: str, data, event_id: int | None = None) -> bytes:
+    """One SSE event; ``event_id`` becomes its ``id:`` (what EventSource sends back as Last-Event-ID)."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"event: {name}\ndata: {payload}\n\n".encode()
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {name}\ndata: {payload}\n\n".encode()
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
