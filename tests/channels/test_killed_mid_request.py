@@ -6,18 +6,14 @@ and never replies (a hung model server), so the question is inside Engine.handle
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import secrets
+import functools
 import signal
 import socket
-import sys
 import threading
 import time
 
-import httpx
 import pytest
+import requests
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -28,11 +24,9 @@ from bot.index.store import Index
 from ingest.pipeline import ingest_paths
 from tests.channels.world import KB, QUESTION
 from tests.conftest import write
+from tests.faults.app import api_ask, api_replies, essbot_serve
 from tests.handover.conftest import pg_url  # noqa: F401  (fixture)
 from tests.handover.helpers import advisor, team
-from tests.services import free_port, running
-
-API_KEY = "partner-kill-" + "k" * 24
 
 
 class HungLLM:
@@ -68,25 +62,18 @@ def test_a_question_in_flight_when_the_api_is_killed_is_handed_over_after_restar
     data = tmp_path / "data"
     ingest_paths([kb], Settings(data_dir=data), index=Index(Settings(data_dir=data), embeddings=embeddings))
     llm = HungLLM()
-    port = free_port()
-    env = {**os.environ, "ESSBOT_ENVIRONMENT": "test", "ESSBOT_SECRET_KEY": secrets.token_urlsafe(40),
-           "ESSBOT_DATA_DIR": str(data), "ESSBOT_DATABASE_URL": pg_url, "ESSBOT_CONSOLE_PORT": str(port),
-           "ESSBOT_REDACT_WITH_DEDUCE": "false", "ESSBOT_ANSWER_MODE": "llm",
-           "ESSBOT_LLM_BASE_URL": f"http://127.0.0.1:{llm.port}/v1", "ESSBOT_LLM_TIMEOUT_S": "120",
-           "ESSBOT_INTERRUPTED_AFTER_SECONDS": "3",
-           "ESSBOT_API_KEYS": json.dumps({"partner": hashlib.sha256(API_KEY.encode()).hexdigest()})}
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "bot.cli", "serve"]  # API and worker in one process, as `essbot serve` runs
+    # `essbot serve` runs the API and the worker in one process
+    serve = functools.partial(essbot_serve, tmp_path, data, pg_url, answer_mode="llm",
+                              llm_base_url=f"http://127.0.0.1:{llm.port}/v1", llm_timeout_s=120,
+                              interrupted_after_seconds=3)
     db = Database(pg_url)
-    headers = {"X-API-Key": API_KEY}
     try:
-        with running(cmd, base + "/healthz", tmp_path / "first.log", timeout=120, env=env) as proc:
+        with serve(log_name="first.log") as (base, proc):
             errors: list[BaseException] = []
 
             def ask():
                 try:
-                    httpx.post(base + "/api/v1/messages", headers=headers, timeout=60,
-                               json={"conversation_id": "case-kill", "text": QUESTION})
+                    api_ask(base, "case-kill", QUESTION)
                 except BaseException as exc:  # the connection dies with the process
                     errors.append(exc)
 
@@ -101,15 +88,14 @@ def test_a_question_in_flight_when_the_api_is_killed_is_handed_over_after_restar
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
             asking.join(30)
-            assert errors and isinstance(errors[0], httpx.HTTPError)  # the asker saw no answer
+            assert errors and isinstance(errors[0], requests.RequestException)  # the asker saw no answer
         with db.session() as s:
             assert s.scalars(select(Ticket)).all() == []  # nothing handed over yet: the answer was cut off
 
-        with running(cmd, base + "/healthz", tmp_path / "second.log", timeout=120, env=env):
+        with serve(log_name="second.log") as (base, _):
             deadline, replies = time.monotonic() + 60, []
             while time.monotonic() < deadline and not replies:
-                replies = httpx.get(base + "/api/v1/conversations/case-kill/replies", headers=headers,
-                                    timeout=10).json()["replies"]
+                replies = api_replies(base, "case-kill").json()["replies"]
                 time.sleep(0.5)
             assert replies, "the interrupted question was not handed over after the restart"
             with db.session() as s:
@@ -123,8 +109,7 @@ def test_a_question_in_flight_when_the_api_is_killed_is_handed_over_after_restar
             queue.reply(ticket.ref, adv, "Richt je op de middengroep; wij bellen je morgen.")
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and len(replies) < 2:
-                replies = httpx.get(base + "/api/v1/conversations/case-kill/replies", headers=headers,
-                                    timeout=10).json()["replies"]
+                replies = api_replies(base, "case-kill").json()["replies"]
                 time.sleep(0.5)
             assert len(replies) == 2 and "middengroep" in replies[1]["text"]
     finally:
