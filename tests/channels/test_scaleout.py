@@ -32,6 +32,7 @@ from bot.handover.service import QueueService
 from bot.index.store import Index
 from ingest.pipeline import ingest_paths
 from tests.conftest import write
+from tests.faults.app import serve_env
 from tests.handover.conftest import pg_url  # noqa: F401  (fixture)
 from tests.handover.helpers import advisor, team
 from tests.index.test_chroma_server import chroma_server  # noqa: F401  (fixture)
@@ -127,27 +128,27 @@ class Replicas:
     def __init__(self, tmp_path: Path, database_url: str, site: str, chroma_port: int):
         self.tmp, self.site = tmp_path, site
         self.ports = [free_port(), free_port()]
-        self.env = {**os.environ,
-                    "ESSBOT_ENVIRONMENT": "test", "ESSBOT_SECRET_KEY": secrets.token_urlsafe(40),
-                    "ESSBOT_DATA_DIR": str(tmp_path / "data"), "ESSBOT_DATABASE_URL": database_url,
-                    "ESSBOT_REDIS_URL": REDIS_URL, "ESSBOT_WIDGET_SITES": json.dumps({site: [ORIGIN]}),
-                    "ESSBOT_LIVE_POLL_SECONDS": "3600",  # a stream re-reading the inbox would hide a dead bus
-                    "ESSBOT_ASKER_MESSAGES_PER_MINUTE": "3", "ESSBOT_REDACT_WITH_DEDUCE": "false",
-                    "ESSBOT_SECURE_COOKIES": "false",
-                    # Vectors in a Chroma server, as in compose: an embedded Chroma is one process's own
-                    "ESSBOT_CHROMA_MODE": "http", "ESSBOT_CHROMA_PORT": str(chroma_port)}
+        self.data, self.database_url, self.chroma_port = tmp_path / "data", database_url, chroma_port
+
+    def env(self, port: int) -> dict[str, str]:
+        return serve_env(self.data, self.database_url, port, redis_url=REDIS_URL,
+                         widget_sites=json.dumps({self.site: [ORIGIN]}),
+                         live_poll_seconds=3600,  # a stream re-reading the inbox would hide a dead bus
+                         asker_messages_per_minute=3, secure_cookies="false",
+                         # vectors in a Chroma server, as in compose: an embedded Chroma is one process's own
+                         chroma_mode="http", chroma_port=self.chroma_port)
 
     def url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.ports[i]}"
 
     def serve(self, i: int):
-        env = {**self.env, "ESSBOT_CONSOLE_PORT": str(self.ports[i])}
         cmd = [sys.executable, "-m", "bot.cli", "serve", "--no-worker"]
-        return running(cmd, self.url(i) + "/readyz", self.tmp / f"replica-{i}.log", timeout=120, env=env)
+        return running(cmd, self.url(i) + "/readyz", self.tmp / f"replica-{i}.log", timeout=120,
+                       env=self.env(self.ports[i]))
 
     def worker(self):
         cmd = [sys.executable, "-m", "bot.cli", "worker", "--interval", "0.2"]
-        return running(cmd, None, self.tmp / "worker.log", env=self.env)
+        return running(cmd, None, self.tmp / "worker.log", env=self.env(free_port()))
 
     def token(self, client: httpx.Client, i: int) -> str:
         r = client.post(self.url(i) + "/widget/conversations", json={"site": self.site})
