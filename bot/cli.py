@@ -16,6 +16,8 @@
     essbot report --period week|month       anonymised insights report (HTML and PDF)
     essbot backup DIR / essbot restore DIR  database, index and reviewed answers (docs/backup.md)
     essbot config-reference [--check]       docs/configuration.md from the settings
+    essbot redact < in.jsonl > out.jsonl    personal data out of {"id","text"} lines -> {"id","redacted"}
+    essbot train-triage / train-names       refit the judgement models on bot/labelled
 """
 from __future__ import annotations
 
@@ -135,6 +137,44 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_redact(args) -> int:
+    """JSON lines {"id", "text"} on stdin -> {"id", "redacted"} on stdout; a bad line is reported on stderr
+    with its number and skipped, the others still come out."""
+    from bot.privacy import get_redactor
+
+    redactor = get_redactor()
+    bad = 0
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text = row["text"]
+            if not isinstance(text, str):
+                raise TypeError("text is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            bad += 1
+            print(f"fout/error: regel/line {n}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        out = {"id": row.get("id"), "redacted": redactor.redact(text).text}
+        if args.spans:
+            out["spans"] = [{"start": s.start, "end": s.end, "kind": s.kind} for s in redactor.find(text)]
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
+
+
+def cmd_train_triage(args) -> int:
+    from bot.triage.train import main as train_main
+
+    return train_main(["--out", args.out] if args.out else [])
+
+
+def cmd_train_names(args) -> int:
+    from bot.privacy.train import main as train_main
+
+    return train_main(["--out", args.out] if args.out else [])
+
+
 def cmd_bench(args) -> int:
     from bot.evaluation.bench import run_bench
 
@@ -209,6 +249,18 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--unique-texts", action="store_true",
                     help="number every question, so no request repeats another's text (no cache helps)")
     bl.set_defaults(func=cmd_bench_load)
+
+    r = sub.add_parser("redact", help="redact personal data: JSON lines {id, text} on stdin -> {id, redacted}")
+    r.add_argument("--spans", action="store_true", help="also give the positions and kinds found")
+    r.set_defaults(func=cmd_redact)
+
+    tt = sub.add_parser("train-triage", help="fit the urgent-triage model on bot/labelled (writes its weights)")
+    tt.add_argument("--out")
+    tt.set_defaults(func=cmd_train_triage)
+
+    tn = sub.add_parser("train-names", help="fit the person-name model on bot/labelled (writes its weights)")
+    tn.add_argument("--out")
+    tn.set_defaults(func=cmd_train_names)
 
     cr = sub.add_parser("config-reference", help="write docs/configuration.md from the settings")
     cr.add_argument("--check", action="store_true", help="exit 1 when docs/configuration.md is out of date")

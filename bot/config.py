@@ -70,8 +70,6 @@ class Settings(BaseSettings):
     reply_target_normal_hours: int = Field(16, description="Working hours (Mon-Fri 9-17): 16 = two working days.")
     followup_window_minutes: int = Field(60, description="A short follow-up within this is searched together with "
                                                        "the asker's previous question.")
-    redact_with_deduce: bool = Field(True, description="Also redact person names with deduce (~1 GB per process); "
-                                                     "off leaves the pattern redaction only.")
 
     # --- advisor queue and console ---------------------------------------------
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir. "

@@ -5,6 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
 py="${PYTHON:-python3}"
+# The Dutch word list (OpenTaal, Debian's wdutch) tells the name redactor which words are ordinary words.
+if [ ! -e /usr/share/dict/nederlands ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wdutch >/dev/null) \
+      || echo "warning: could not install wdutch; names that are also words are redacted less well" >&2
+  else
+    echo "note: install Debian's wdutch (/usr/share/dict/nederlands) for the best name redaction" >&2
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi

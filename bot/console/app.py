@@ -36,9 +36,9 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
                desk: KnowledgeDesk | None = None) -> FastAPI:
     db = db or open_database(settings)
     if desk is None:
-        from bot.engine.redact import get_redactor
+        from bot.privacy import get_redactor
 
-        desk = KnowledgeDesk(db, settings, get_redactor(use_deduce=settings.redact_with_deduce))
+        desk = KnowledgeDesk(db, settings, get_redactor())
     app = FastAPI(title="ESS kennisbot – console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.db = db

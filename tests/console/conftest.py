@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from bot.config import Settings
 from bot.console import create_app
-from bot.engine.redact import get_redactor
+from bot.privacy import get_redactor
 from bot.engine.tickets import TicketRequest
 from bot.handover.accounts import create_advisor
 from bot.handover.conversations import DbConversations
@@ -34,7 +34,7 @@ class World:
 
 def console_settings(tmp_path, **kw) -> Settings:
     return Settings(data_dir=tmp_path / "data", knowledge_dir=tmp_path / "kb", environment="test",
-                    secret_key=TEST_SECRET, secure_cookies=False, redact_with_deduce=False, **kw)
+                    secret_key=TEST_SECRET, secure_cookies=False, **kw)
 
 
 def seed(db) -> dict:
@@ -70,7 +70,7 @@ def world(tmp_path) -> World:
     db = open_database(settings)
     queue = QueueService(db, QueuePolicy.from_settings(settings))
     # Console tests do not index: the learning loop's real ingest is tested with the handover package.
-    desk = KnowledgeDesk(db, settings, get_redactor(use_deduce=False), ingest=lambda folder: None)
+    desk = KnowledgeDesk(db, settings, get_redactor(), ingest=lambda folder: None)
     ids = seed(db)
     app = create_app(settings, db=db, queue=queue, desk=desk)
     yield World(settings, db, queue, desk, app, ids)

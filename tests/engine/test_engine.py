@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine.engine import Engine, MessageRejected, render
 from bot.engine.messages import InboundMessage, Kind
-from bot.engine.redact import get_redactor
+from bot.privacy import get_redactor
 from bot.index.store import Index
 from bot.index.vectors import VectorStoreUnavailable
 from bot.retrieval.hybrid import HybridRetriever
@@ -41,7 +41,7 @@ Het kennisnetwerk organiseert bijeenkomsten over externe communicatie en de omga
 
 @pytest.fixture(scope="module")
 def redactor():
-    return get_redactor(use_deduce=True)
+    return get_redactor()
 
 
 @pytest.fixture
@@ -211,3 +211,23 @@ def test_ticket_deadlines_follow_working_hours(tmp_path):
     ref = store.create(TicketRequest("urgent", "urgent:self_harm", "test", "a", "c", "vraag"))
     assert ref.ref.startswith("U-") and 14 * 60 <= (ref.deadline - before).total_seconds() <= 15 * 60 + 5
     assert store.all()[0]["deadline"] == ref.deadline
+
+
+def test_possible_danger_gets_the_lines_first_then_the_answer_and_a_ticket_to_check(engine, monkeypatch):
+    """The "possible" tier: emergency lines, then what the knowledge base says, and an urgent ticket marked
+    "mogelijk acuut" for an advisor to check. The tier is forced here; which texts land there is tested in
+    tests/triage."""
+    import bot.engine.engine as engine_mod
+    from bot.triage import POSSIBLE, Triage
+
+    monkeypatch.setattr(engine_mod, "triage", lambda text: Triage(True, POSSIBLE, "self_harm", 0.3, ()))
+    out = ask(engine, "In mijn jongerencentrum schelden twee groepen elkaar steeds harder uit. Wat raadt de "
+                      "depolarisatie-aanpak aan?")
+    assert out.kind is Kind.URGENT and out.reason == "urgent_possible:self_harm"
+    lead, _, rest = out.text.partition("113")
+    assert lead.startswith("Uw bericht kan gaan over iemand die nu in gevaar is") and "112" in lead
+    assert "Wat de kennisbank over uw vraag zegt" in rest and "middengroep" in rest
+    assert out.citations and out.ticket_ref and out.ticket_ref.startswith("U-")
+    ticket = next(t for t in engine.tickets.all() if t["ref"] == out.ticket_ref)
+    assert ticket["priority"] == "urgent" and ticket["reason"] == "urgent_possible:self_harm"
+    assert ticket["draft"] and "middengroep" in ticket["draft"]  # the advisor sees what the asker was told

@@ -205,7 +205,7 @@ def test_the_guard_judges_the_real_output(settings, llm_server):  # noqa: F811
 
 @pytest.mark.slow
 def test_engine_never_sends_ungrounded_llm_output(settings, llm_server, embeddings, tmp_path):  # noqa: F811
-    from bot.engine.redact import get_redactor
+    from bot.privacy import get_redactor
     from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest_paths
@@ -227,7 +227,7 @@ def test_engine_never_sends_ungrounded_llm_output(settings, llm_server, embeddin
 
 
 def test_engine_falls_back_to_extractive_when_the_llm_is_down(settings, embeddings, tmp_path):
-    from bot.engine.redact import get_redactor
+    from bot.privacy import get_redactor
     from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest_paths

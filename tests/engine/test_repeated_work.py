@@ -1,9 +1,10 @@
 """Per-message work done once: triage (asked twice per message) and the sentences of a passage."""
 from __future__ import annotations
 
-from bot.engine import extractive, triage as triage_mod
+import bot.triage as triage_mod
+from bot.engine import extractive
 from bot.engine.extractive import extract
-from bot.engine.triage import triage
+from bot.triage import triage
 from bot.retrieval.passage import Passage
 
 TEXTS = [

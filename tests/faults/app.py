@@ -28,9 +28,6 @@ def serve_env(data_dir: Path, database_url: str, port: int, **extra) -> dict[str
         "ESSBOT_API_KEYS": json.dumps({"partner-f": hashlib.sha256(API_KEY.encode()).hexdigest()}),
         "ESSBOT_WIDGET_SITES": json.dumps({SITE: [ORIGIN]}),
     })
-    # deduce (person names) adds 15-40 s to every start on this machine and is tested in tests/engine; the
-    # pattern redactor still runs, so the fault tests still see redaction happen before anything is stored.
-    extra.setdefault("redact_with_deduce", "false")
     env.update({"ESSBOT_" + k.upper(): str(v) for k, v in extra.items()})
     return env
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.engine.engine import Engine
 from bot.engine.messages import InboundMessage, Kind
-from bot.engine.redact import get_redactor
+from bot.privacy import get_redactor
 from bot.engine.tickets import OFFICE_TZ
 from bot.handover.conversations import DbConversations
 from bot.handover.db import Database
@@ -42,7 +42,7 @@ def world(settings, embeddings, tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'queue.sqlite'}")
     queue = QueueService(db)
     engine = Engine(settings, retriever=HybridRetriever(index), tickets=queue, conversations=DbConversations(db),
-                    redactor=get_redactor(use_deduce=False))
+                    redactor=get_redactor())
     yield engine, queue, db, index
     db.dispose()
 
@@ -98,7 +98,7 @@ def test_reviewed_answer_becomes_citable_and_retracting_removes_it(world, settin
     author = advisor(db, "a@example.org", t, role="editor")  # an editor too: still needs a second person
     editor = advisor(db, "e@example.org", t, role="editor")
     other_advisor = advisor(db, "b@example.org", t)
-    desk = KnowledgeDesk(db, settings, get_redactor(use_deduce=False),
+    desk = KnowledgeDesk(db, settings, get_redactor(),
                          ingest=lambda folder: ingest_paths([folder], settings, index=index))
     question = "Mag een moskeebestuur camerabeelden van de ingang bewaren na bekladding van de gevel?"
     answer = ("Ja, kort en met een duidelijk doel: bewaar beelden van een incident alleen zolang aangifte of "
