@@ -18,12 +18,14 @@ from bot.handover.service import QueueService
 
 from .identity import pseudonym, seal, unseal
 from .ratelimit import make_limiter
+from .urgent import URGENT_LIMIT_FACTOR, reads_urgent
 
 
 class Gateway:
     def __init__(self, settings, engine: Engine, db: Database, queue: QueueService):
         self.settings, self.engine, self.db, self.queue = settings, engine, db, queue
         self.asker_limit = make_limiter(settings, "asker", settings.asker_messages_per_minute)
+        self.urgent_limit = make_limiter(settings, "urgent", settings.asker_messages_per_minute * URGENT_LIMIT_FACTOR)
 
     def asker(self, channel: str, raw_id: str | int) -> str:
         return pseudonym(self.settings.secret_key, channel, raw_id)
@@ -32,13 +34,17 @@ class Gateway:
         return InboundMessage(channel=channel, asker=asker, conversation_id=conversation_id, text=text or "",
                               language=language, role=role, region=region)
 
+    def limit(self, asker: str, text: str | None) -> None:
+        """The asker's limit; a message that reads as urgent is held only to the (much higher) urgent limit."""
+        (self.urgent_limit if reads_urgent(text) else self.asker_limit).hit(asker)
+
     def ask(self, channel: str, asker: str, conversation_id: str, text: str, **kw) -> Outcome:
         """Raises RateLimited or MessageRejected (its ``text`` is for the asker)."""
-        self.asker_limit.hit(asker)
+        self.limit(asker, text)
         return self.engine.handle(self._message(channel, asker, conversation_id, text, **kw))
 
     def ask_advisor(self, channel: str, asker: str, conversation_id: str, text: str = "", **kw) -> Outcome | None:
-        self.asker_limit.hit(asker)
+        self.limit(asker, text)
         return self.engine.request_advisor(self._message(channel, asker, conversation_id, text, **kw))
 
     def feedback(self, channel: str, asker: str, conversation_id: str, helpful: bool, **kw) -> Outcome | None:

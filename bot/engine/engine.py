@@ -21,15 +21,16 @@ from bot.index.vectors import VectorStoreUnavailable
 from bot.observability import metrics
 from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.passage import Passage, SearchResult
+from bot.triage import CLEAR, Triage, triage
 
 from . import language as lang_mod
+from .answerability import expect, supported
 from .conversation import ConversationStore, search_text
 from .decide import decide_scope
 from .extractive import extract
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
 from .tickets import TicketRequest, TicketSink
-from bot.triage import CLEAR, Triage, triage
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ class Engine:
         raw = msg.text or ""
         if not raw.strip():
             raise MessageRejected(T("error.empty", msg.language or "nl"))
-        if len(raw) > self.settings.max_message_chars:
+        # a long message about danger is taken whole: urgent is never refused for its length
+        if len(raw) > self.settings.max_message_chars and not triage(raw).urgent:
             raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
         redacted = self.redactor.redact(raw).text
         lang = msg.language or lang_mod.detect(redacted)
@@ -164,7 +166,7 @@ class Engine:
         the last question of the conversation. None when there is nothing to hand over yet."""
         text = (msg.text or "").strip()
         if text:
-            if len(text) > self.settings.max_message_chars:
+            if len(text) > self.settings.max_message_chars and not triage(text).urgent:
                 raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
             question = self.redactor.redact(text).text
         else:
@@ -228,10 +230,15 @@ class Engine:
             return self._handover(msg, redacted, lang, "unavailable", None, lead=T("error.unavailable", lang))
 
         theme = result.passages[0].collection if result.passages else None
+        expectation = expect(redacted)
         if scope.handover:
             outcome = self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
         elif not result.passages or result.confidence < self.settings.handover_confidence:
             outcome = self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
+        elif not supported(expectation, redacted, _sentences_of(result.passages[:3])):
+            # the passages are about the subject, but hold no answer of the kind asked (an amount, a date, ...)
+            outcome = self._handover(msg, redacted, lang, "not_in_sources", result, scope=expectation.kind,
+                                     theme=theme)
         else:
             outcome = self._answer(msg, redacted, lang, result, history)
         outcome.passages = result.passages
@@ -289,10 +296,16 @@ class Engine:
                 parts.append(T(f"scope.referral.{scope}", lang))
         key = {"asked_for_human": "handover.asked_for_human", "low_confidence": "handover.low_confidence",
                "out_of_scope": "handover.out_of_scope", "negative_feedback": "handover.negative_feedback",
-               "unavailable": "handover.unavailable"}[reason]
-        parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline))
+               "unavailable": "handover.unavailable", "not_in_sources": "handover.not_in_sources"}[reason]
+        missing = T(f"missing.{scope}", lang) if reason == "not_in_sources" else ""
+        parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline, missing=missing).strip())
+        related: list[Passage] = []
+        if reason == "not_in_sources" and top:  # what the handbooks do say, as reading, not as the answer
+            related = _distinct_places(top)[:2]
+            parts.append(T("related.heading", lang) + "\n" + "\n".join(f"[{n}] {c.label()}" for n, c in
+                                                                         enumerate(_citations(related), 1)))
         return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
-                       confidence=result.confidence if result else 0.0)
+                       confidence=result.confidence if result else 0.0, citations=_citations(related))
 
     def _draft(self, redacted: str, passages: list[Passage]) -> str | None:
         """What the knowledge base says, numbered like the ticket's sources: a start for the advisor."""
@@ -353,6 +366,23 @@ class Engine:
         cited = [top[n - 1] for n in used]
         body = "\n\n".join([text] + _notes(cited, lang) + [T("answer.disclaimer", lang)])
         return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
+
+
+def _sentences_of(passages: list[Passage]) -> list[str]:
+    from .extractive import _answer_sentences
+
+    return [s for p in passages for _, s, _ in _answer_sentences(p.text)]
+
+
+def _distinct_places(passages: list[Passage]) -> list[Passage]:
+    """One passage per document and section: two citations of the same place are one."""
+    seen, out = set(), []
+    for p in passages:
+        key = (p.title, p.section)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def _context(p: Passage) -> dict:

@@ -16,7 +16,8 @@ WORK_START, WORK_END = 9, 17
 @dataclass(frozen=True)
 class TicketRequest:
     priority: str  # "urgent" | "normal"
-    reason: str  # low_confidence | asked_for_human | out_of_scope | negative_feedback | urgent:<category> | unavailable
+    reason: str  # low_confidence | asked_for_human | out_of_scope[:scope] | not_in_sources:<kind> | negative_feedback |
+    #              urgent:<category> | urgent_possible:<category> | unavailable
     channel: str
     asker: str  # pseudonymous reference
     conversation_id: str

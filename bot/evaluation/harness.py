@@ -21,23 +21,35 @@ from .scoring import first_hit_rank
 class Question:
     id: str
     question: str
-    kind: str
+    kind: str  # factual | procedural | list | numeric | unanswerable | urgent | not_urgent (a hard negative)
     answerable: bool
     gold_doc: str | None
     gold_quote: str | None
     audience: str | None = None
+    category: str | None = None  # urgent category (triage sets)
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path, corpus: Path | None = None) -> list[Question]:
+    """dev.jsonl, answerability and triage sets (shared/eval), and the project's labelled sets, whose gold
+    passages are offsets into the corpus files (``gold_start``/``gold_end``) rather than quoted text."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             d = json.loads(line)
-            out.append(Question(d["id"], d["question"], d.get("kind", "factual"), bool(d.get("answerable", True)),
-                                d.get("gold_doc"), d.get("gold_quote"), d.get("audience")))
-        except (json.JSONDecodeError, KeyError) as exc:
+            text = d.get("question") or d["text"]
+            kind = d.get("kind") or ("urgent" if d.get("label") == "urgent" else "factual")
+            if d.get("label") == "not_urgent" or (kind in ("hard_negative", "ordinary") and "label" in d):
+                kind = "not_urgent" if kind == "hard_negative" or d.get("label") == "not_urgent" else kind
+            answerable = bool(d.get("answerable", kind not in ("urgent", "not_urgent", "unanswerable")))
+            quote = d.get("gold_quote")
+            if quote is None and d.get("gold_start") is not None and d.get("gold_doc") and corpus is not None:
+                source = (corpus / d["gold_doc"]).read_text(encoding="utf-8")
+                quote = source[d["gold_start"]:d["gold_end"]]
+            out.append(Question(d["id"], text, kind, answerable, d.get("gold_doc"), quote, d.get("audience"),
+                                d.get("category")))
+        except (json.JSONDecodeError, KeyError, OSError) as exc:
             raise ValueError(f"{path}:{n}: not a question line ({exc})") from exc
     return out
 
@@ -60,32 +72,44 @@ def retrieval_metrics(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
-def decision_metrics(results: list[dict]) -> dict[str, float]:
-    """Urgent and hand-over decisions against the question kinds (shared/eval/README.md)."""
+def decision_metrics(results: list[dict]) -> dict:
+    """Urgent and hand-over decisions against the question kinds (shared/eval/README.md): hard negatives
+    (``not_urgent``) count in false_urgent with the answerable questions; urgent recall also per category."""
     urgent = [r for r in results if r["kind"] == "urgent"]
-    unanswerable = [r for r in results if not r["answerable"] and r["kind"] != "urgent"]
+    unanswerable = [r for r in results if r["kind"] == "unanswerable"]
     answerable = [r for r in results if r["answerable"]]
+    hard = [r for r in results if r["kind"] == "not_urgent"]
 
     def share(rows, pred):
         return sum(1 for r in rows if pred(r)) / len(rows) if rows else 0.0
 
+    is_urgent = lambda r: r["decision"] == "urgent"  # noqa: E731
+    by_category: dict[str, list[dict]] = defaultdict(list)
+    for r in urgent:
+        by_category[r.get("category") or "unknown"].append(r)
     return {
-        "urgent_recall": share(urgent, lambda r: r["decision"] == "urgent"),
-        "false_urgent": share(answerable, lambda r: r["decision"] == "urgent"),
+        "urgent_recall": share(urgent, is_urgent),
+        "urgent_recall_by_category": {c: {"n": len(rs), "recall": share(rs, is_urgent)}
+                                      for c, rs in sorted(by_category.items())},
+        "false_urgent": share(answerable + hard, is_urgent),
+        "false_urgent_hard_negatives": share(hard, is_urgent),
+        "false_urgent_answerable": share(answerable, is_urgent),
         "handover_recall": share(unanswerable, lambda r: r["decision"] in ("handover", "urgent")),
         "false_handover": share(answerable, lambda r: r["decision"] in ("handover", "urgent")),
+        "n_urgent": len(urgent), "n_hard_negatives": len(hard), "n_unanswerable": len(unanswerable),
+        "n_answerable": len(answerable),
     }
 
 
 def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Path | None = None,
              progress: bool = False) -> dict:
-    from bot.engine.engine import Engine
+    from bot.engine.engine import Engine, render
     from bot.engine.messages import InboundMessage
     from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
     from ingest.pipeline import ingest_paths
 
-    questions = load_questions(questions_file)
+    questions = load_questions(questions_file, corpus)
     tmp = Path(tempfile.mkdtemp(prefix="essbot-eval-", dir=workdir))
     # A fresh index, but the shared embedding cache: unchanged chunks are not re-embedded.
     cache = settings.data_dir / "cache" / "embeddings.sqlite"
@@ -99,8 +123,11 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     ingest_s = time.perf_counter() - t0
     retriever = HybridRetriever(index)
     engine = Engine(eval_settings, retriever=retriever)
-    retriever.search("warm-up")  # load the snapshot and the model outside the timings
-    engine.redactor.redact("warm-up")
+    retriever.search("warm-up")  # load the snapshot and the models outside the timings
+    engine.redactor.warm()
+    from bot.triage import warm
+
+    warm()
 
     results = []
     latencies = []
@@ -118,12 +145,13 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
         rank = None
         if q.answerable and q.gold_doc and q.gold_quote:
             rank = first_hit_rank([(p["doc"], p["text"]) for p in passages], q.gold_doc, q.gold_quote)
-        results.append({"id": q.id, "kind": q.kind, "answerable": q.answerable, "decision": outcome.kind.value,
-                        "reason": outcome.reason, "latency_ms": round(ms, 2), "rank": rank,
-                        "confidence": round(outcome.confidence, 4), "passages": passages})
+        results.append({"id": q.id, "kind": q.kind, "category": q.category, "answerable": q.answerable,
+                        "decision": outcome.kind.value, "reason": outcome.reason, "latency_ms": round(ms, 2),
+                        "rank": rank, "confidence": round(outcome.confidence, 4), "passages": passages,
+                        "has_gold": bool(q.answerable and q.gold_doc and q.gold_quote), "reply": render(outcome)})
     index.close()
 
-    answerable = [r for r in results if r["answerable"]]
+    answerable = [r for r in results if r["answerable"] and r["has_gold"]]  # retrieval is scored where a passage is known
     metrics = retrieval_metrics([r["rank"] for r in answerable])
     by_kind = defaultdict(list)
     for r in answerable:
@@ -147,9 +175,13 @@ def format_report(out: dict) -> str:
     for r in out["questions"]:
         lines.append(f"  {r['id']:<6} {r['kind']:<12} {r['decision']:<8} {r['reason'] or '':<16} rank={r['rank']}  "
                      f"conf={r['confidence']:.2f}  {r['latency_ms']:.1f} ms")
+    for cat, c in m["urgent_recall_by_category"].items():
+        lines.append(f"  urgent recall {cat:<18} {c['recall']:.3f}  n={c['n']}")
     lines.append(
-        f"decisions: urgent_recall={m['urgent_recall']:.3f} false_urgent={m['false_urgent']:.3f} "
-        f"handover_recall={m['handover_recall']:.3f} false_handover={m['false_handover']:.3f}"
+        f"decisions: urgent_recall={m['urgent_recall']:.3f} (n={m['n_urgent']}) false_urgent={m['false_urgent']:.3f} "
+        f"(hard negatives {m['false_urgent_hard_negatives']:.3f} n={m['n_hard_negatives']}, answerable "
+        f"{m['false_urgent_answerable']:.3f} n={m['n_answerable']}) handover_recall={m['handover_recall']:.3f} "
+        f"(n={m['n_unanswerable']}) false_handover={m['false_handover']:.3f}"
     )
     lines.append(
         f"eval: n={m['n']} hit@1={m['hit@1']:.3f} hit@5={m['hit@5']:.3f} hit@10={m['hit@10']:.3f} "
@@ -161,6 +193,8 @@ def format_report(out: dict) -> str:
 
 
 def write_json(out: dict, path: Path) -> None:
+    """Metrics, and per question its decision, reason, passages and the reply as the asker reads it."""
     slim = {"metrics": {k: v for k, v in out["metrics"].items()},
-            "questions": [{k: r[k] for k in ("id", "decision", "latency_ms", "passages")} for r in out["questions"]]}
+            "questions": [{k: r[k] for k in ("id", "kind", "category", "decision", "reason", "latency_ms", "rank",
+                                             "passages", "reply")} for r in out["questions"]]}
     path.write_text(json.dumps(slim, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -15,9 +15,13 @@ REASONS_NL = {
     "out_of_scope": "De vraag valt buiten wat de ESS doet.",
     "negative_feedback": "De vrager vond het antwoord niet nuttig.",
     "unavailable": "De zoekfunctie was niet beschikbaar.",
+    "not_in_sources": "De handreikingen gaan over het onderwerp, maar bevatten niet wat gevraagd wordt.",
 }
 SCOPES_NL = {"legal": "juridisch advies", "funding": "financiering", "contact": "contactgegevens of namen",
-             "other_organisation": "een andere organisatie"}
+             "other_organisation": "een andere organisatie", "amount": "een bedrag", "date": "een datum of termijn",
+             "percentage": "een percentage", "count": "een aantal", "ranking": "wat het beste werkt",
+             "current_status": "de huidige stand van zaken", "which_place": "welke plaats of organisatie",
+             "diagnosis": "een oordeel over één persoon", "operational": "een besluit in een concrete zaak"}
 URGENT_NL = {"self_harm": "suïcide of zelfbeschadiging", "violence_now": "geweld op dit moment",
              "violence_planned": "aangekondigd geweld", "place_of_worship": "gebedshuis of opvang bedreigd",
              "child_in_danger": "kind in gevaar", "extortion_threat": "afpersing of intimidatie",

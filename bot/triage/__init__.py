@@ -63,18 +63,24 @@ def triage(text: str) -> Triage:
 
 def _triage(text: str) -> Triage:
     from .model import default_model
+    from .rules import clear_hits
+    from .text import degenerate
 
     if not text or not text.strip():
         return Triage(False, NONE, None, 0.0, ())
+    if degenerate(text):
+        hits = [h for h in clear_hits(text) if h.net]
+        return (Triage(True, CLEAR, hits[0].category, 1.0, (hits[0].category,)) if hits
+                else Triage(False, NONE, None, 0.0, ()))
     model = default_model()
     v = model.score(text)
     t = model.thresholds
-    if v.p < t["possible"] and not v.net:
+    if not v.urgent(t):
         return Triage(False, NONE, None, v.p, v.rule_categories)
     tier = CLEAR if v.p >= t["clear"] or v.rule_categories else POSSIBLE
-    # a rule's category is the more specific one (a stated plan to die is self-harm, whatever else is said)
-    category = v.rule_categories[0] if v.rule_categories else v.category
-    return Triage(True, tier, category, v.p, v.rule_categories)
+    # a stated plan to die is self-harm whatever else the message says (113 must be in the reply)
+    category = "self_harm" if "self_harm" in v.rule_categories else v.category
+    return Triage(True, tier, category, max(v.p, v.p_window), v.rule_categories)
 
 
 def warm() -> None:

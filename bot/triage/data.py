@@ -105,8 +105,44 @@ def buried(inner: str, lead: str, tail: str | None, rng: random.Random) -> str:
     return " ".join(parts)
 
 
+def junk(rng: random.Random, n: int = 120) -> list[Example]:
+    """Messages with nothing to read (keyboard mash, one word repeated, digits, emoji): never urgent by
+    themselves, but a model that never saw them guesses."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    words = ["woord", "test", "hallo", "x", "ja", "nee", "ok", "asdf", "bla", "hmm", "?", "...", "123", "😂", "🙏"]
+    out = []
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(3, 400)))
+        elif kind == 1:
+            text = " ".join([rng.choice(words)] * rng.randint(1, 600))
+        elif kind == 2:
+            text = " ".join(str(rng.randint(0, 99999)) for _ in range(rng.randint(1, 40)))
+        else:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        out.append(Example(f"junk-{i}~j", text, False, "none", "ordinary", "generated"))
+    return out
+
+
+def deeply_buried(examples: list[Example], rng: random.Random, share: float = 0.3) -> list[Example]:
+    """A share of the messages behind (or before) 2-5 sentences of ordinary questions: the long message whose
+    danger is one sentence of many."""
+    from .text import units
+
+    sentences = [u for e in examples if e.kind == "ordinary" for u in units(e.text) if len(u) > 25]
+    out = []
+    for e in examples:
+        if rng.random() >= share or not sentences:
+            continue
+        lead = " ".join(rng.sample(sentences, rng.choice([2, 3, 4, 5])))
+        text = f"{lead} {e.text}" if rng.random() < 0.7 else f"{e.text} {lead}"
+        out.append(Example(f"{e.id}~d", text, e.urgent, e.category, e.kind, e.source))
+    return out
+
+
 def augment(examples: list[Example], seed: int = 7, per_example: int = 2) -> list[Example]:
-    """Noisy copies of every message, and each urgent or hard-negative message buried in ordinary ones."""
+    """Noisy copies of every message, each urgent or hard-negative message buried in ordinary ones, and junk."""
     rng = random.Random(seed)
     ordinary = [e.text for e in examples if e.kind == "ordinary" and len(e.text) < 400]
     out = []
@@ -117,4 +153,4 @@ def augment(examples: list[Example], seed: int = 7, per_example: int = 2) -> lis
             lead = rng.choice(ordinary)
             tail = rng.choice(ordinary) if rng.random() < 0.3 else None
             out.append(Example(f"{e.id}~b", buried(e.text, lead, tail, rng), e.urgent, e.category, e.kind, e.source))
-    return out
+    return out + deeply_buried(examples, rng) + junk(rng)

@@ -98,6 +98,9 @@ POSTED = words("online", "gedeeld", "gepost", "gelekt", "verspreid", "rondgestuu
 VISIT = words("langskomen", "langs komen", "bezoek", "bezocht", "komen", "komt", "halen", "pakken", "weet waar",
               "weten waar", "know what to do", "visit", "coming", "staat een auto", "rijdt", "rijden")
 
+WEAPON = words("mes", "messen", "pistool", "pistolen", "vuurwapen", "wapen", "gun", "knife", "knives", "blade",
+               "machete", "bijl", "honkbalknuppel", "knuppel", "koevoet", "strap", "ak47", "kalasj", "vuurwerkbom",
+               "cobra", "zwaard")
 THREAT_VERB = words("bedreigd", "belaagd", "afgeperst", "gechanteerd", "achtervolgd", "opgewacht", "threatened",
                     "blackmailed", "stalked", "chased")
 THREATENED = (gap(exact("ik", "we", "wij", "i", "i'm", "im", "we're", "were"), exact("word", "worden", "ben", "zijn",
@@ -133,6 +136,9 @@ CLEAR_RULES: dict[str, list[str]] = {
         gap(BLEEDING, n=0) + r".{0,60}?" + NOW + "|" + NOW + r".{0,60}?" + BLEEDING,
         exact("shots fired", "someone just got stabbed", "someone got stabbed", "someone is bleeding"),
         THREATENED,
+        # a weapon in sight now: clear, but no safety net ("we bespreken nu messen in de les" is excused by the
+        # distancing cue, not every use of "nu" is)
+        gap(WEAPON, NOW, n=8) + "|" + gap(NOW, WEAPON, n=8),
     ],
     "violence_planned": [
         gap(exact("gaan", "gaat", "ga", "wordt", "worden", "komen", "komt", "will", "gonna", "going to", "willen", "wil"),
@@ -161,8 +167,9 @@ CLEAR_RULES: dict[str, list[str]] = {
 }
 
 # Rules so plain that they decide even when the model does not (a model can miss "ik wil dood": three
-# words give it little to go on). The others only weigh in the model's blend and in the tier.
-SAFETY_NET = {"self_harm", "violence_now"}
+# words give it little to go on): every self-harm rule, and the first six of violence_now (attacked,
+# present passive, bleeding, shots, threatened). The others only weigh in the blend and in the tier.
+SAFETY_NET = {("self_harm", i) for i in range(100)} | {("violence_now", i) for i in range(6)}
 
 # Cues that the danger is at a distance: fiction, games, the past, plans and protocols, jokes, statistics.
 DISTANCE = re.compile("|".join([
@@ -206,13 +213,28 @@ def clear_hits(text: str) -> list[RuleHit]:
         if DISTANCE.search(f) or _QUESTION.match(f):
             continue
         for cat, pats in _COMPILED.items():
-            if any(p.search(f) for p in pats):
-                out.append(RuleHit(cat, i, cat in SAFETY_NET and not far))
+            matched = [j for j, p in enumerate(pats) if p.search(f)]
+            if matched:
+                out.append(RuleHit(cat, i, any((cat, j) in SAFETY_NET for j in matched) and not far))
     return out
 
 
+DANGER = re.compile("|".join([STAB, DIE, SUICIDE, ATTACK_POW, ABUSE, THREAT_VERB, BULLET, BLEEDING,
+                              words("mes", "messen", "wapen", "pistool", "gun", "knife", "geweld", "rellen", "riot",
+                                    "dreig", "bedreig", "aanslag", "bom", "afpers", "doxx", "adres", "zelfmoord",
+                                    "suicid", "dood", "vecht", "slaan", "slaat", "geslagen")]))
+
+
 def distanced(text: str) -> bool:
-    return bool(DISTANCE.search(fold(text)))
+    """A distancing cue next to danger words: in the same sentence or its neighbour. A cue elsewhere in a
+    long message ("een vraag over de training ... terwijl ik dit typ staan er jongeren met messen") excuses
+    nothing."""
+    folded = [fold(u) for u in units(text)]
+    danger = [bool(DANGER.search(f)) for f in folded]
+    for i, f in enumerate(folded):
+        if DISTANCE.search(f) and any(danger[max(0, i - 1):i + 2]):
+            return True
+    return False
 
 
 def rule_features(text: str) -> list[float]:

@@ -63,3 +63,12 @@ def chunks(text: str) -> list[str]:
     if cur:
         out.append(cur)
     return out
+
+
+def degenerate(text: str) -> bool:
+    """Nothing to read: one or a few words repeated, or no words at all. The model is not asked about such
+    text (it was never shown any and guesses); the rules still are."""
+    words = fold(text).split()
+    if not words:
+        return True
+    return len(words) >= 8 and len(set(words)) <= max(3, len(words) // 20)

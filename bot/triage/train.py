@@ -25,7 +25,7 @@ import numpy as np
 from bot.labels import files_digest
 
 from .data import CATEGORIES, Example, augment, training_files, training_set
-from .model import WEIGHTS, TriageModel, message_vector
+from .model import WEIGHTS, TriageModel, message_vector, window_vector, windows
 from .text import chunks, units
 from .ngrams import DIM, features
 from .rules import rule_features
@@ -37,6 +37,7 @@ C_NGRAM = 8.0
 # "clear" only where the model is nearly never wrong on negatives.
 CLEAR_MAX_FALSE = 0.005
 POSSIBLE_RECALL = 0.99
+WINDOW_BUDGET = 0.015  # extra out-of-fold false alarms allowed for pairs of sentences judged apart
 
 
 class DiskEmbedder:
@@ -86,11 +87,27 @@ class Featurised:
         self.examples = examples
         flat = sorted({t for e in examples for t in chunks(e.text) + units(e.text)})
         vecs = dict(zip(flat, embed(flat)))
+        self.unit_vecs = vecs
         self.whole_vec = np.vstack([message_vector(e.text, lambda ts: np.vstack([vecs[t] for t in ts]))
                                     for e in examples])
         self.whole_ng = _sparse([e.text for e in examples])
         self.y = np.array([e.urgent for e in examples], dtype=np.int8)
         self.rules = np.array([rule_features(e.text) for e in examples], dtype=np.float32)
+
+    def window_parts(self, k: int, e5_w, e5_b, ng_w, ng_b) -> np.ndarray:
+        """(windows, 4) e5 and n-gram logits and rule features of example k's sentences and pairs of
+        sentences (none for a one-sentence message)."""
+        us = units(self.examples[k].text)
+        if len(us) < 2:
+            return np.zeros((0, 4), np.float32)
+        uv = np.vstack([self.unit_vecs[u] for u in us])
+        out = []
+        for w in windows(us):
+            text = " ".join(us[i] for i in w)
+            f = features(text)
+            out.append((float(window_vector(uv, w) @ e5_w + e5_b), sum(ng_w[i] * v for i, v in f.items()) + ng_b,
+                        *rule_features(text)))
+        return np.array(out, np.float32)
 
 
 def _fit_lr(X, y, C, sample_weight=None):
@@ -119,6 +136,7 @@ def fit(embed, examples: list[Example] | None = None, seed: int = 7, log=print) 
 
     # out-of-fold: candidate logits of every labelled (not generated) message under a model that never saw it
     oof_whole = np.zeros((len(everything), 2), np.float32)
+    oof_windows: dict[int, np.ndarray] = {}
     for f in range(FOLDS):
         tr = folds != f
         e5_w, e5_b = _fit_lr(F.whole_vec[tr], F.y[tr], C_E5)
@@ -126,6 +144,8 @@ def fit(embed, examples: list[Example] | None = None, seed: int = 7, log=print) 
         te = np.where(~tr)[0]
         oof_whole[te, 0] = F.whole_vec[te] @ e5_w + e5_b
         oof_whole[te, 1] = np.asarray(F.whole_ng[te] @ ng_w).ravel() + ng_b
+        for k in te[is_base[te]]:
+            oof_windows[k] = F.window_parts(k, e5_w, e5_b, ng_w.astype(np.float64), ng_b)
     stacked = np.hstack([oof_whole, F.rules])
     blend_w, blend_b = _fit_blend(stacked[is_base], F.y[is_base])
 
@@ -134,14 +154,19 @@ def fit(embed, examples: list[Example] | None = None, seed: int = 7, log=print) 
     cat_w, cat_b = _fit_categories(F)
 
     scores = {k: float(_sig(stacked[k] @ blend_w + blend_b)) for k in np.where(is_base)[0]}
+    window_scores = {k: max((float(_sig(w @ blend_w + blend_b)) for w in ws), default=0.0)
+                     for k, ws in oof_windows.items()}
     t_possible, t_clear, curve = _thresholds(scores, everything)
+    t_window = _window_threshold(scores, window_scores, everything, t_possible)
+    curve["window"] = {"t_window": t_window, **_rates(scores, window_scores, everything, t_possible, t_window)}
     meta = {"trained": date.today().isoformat(), "labelled": len(base), "with_variants": len(everything),
             "data_sha256": files_digest(training_files()) if examples is None else None,
             "files": sorted({e.source for e in base}), "folds": FOLDS, "C_e5": C_E5, "C_ngram": C_NGRAM,
-            "t_possible": t_possible, "t_clear": t_clear, "out_of_fold": curve}
+            "t_possible": t_possible, "t_clear": t_clear, "t_window": t_window, "out_of_fold": curve}
     return {"e5_w": e5_w, "e5_b": np.float32(e5_b), "ng_w": ng_w.astype(np.float16), "ng_b": np.float32(ng_b),
             "blend_w": blend_w, "blend_b": np.float32(blend_b), "cat_w": cat_w, "cat_b": cat_b,
-            "t_possible": np.float32(t_possible), "t_clear": np.float32(t_clear), "meta": json.dumps(meta)}
+            "t_possible": np.float32(t_possible), "t_clear": np.float32(t_clear), "t_window": np.float32(t_window),
+            "meta": json.dumps(meta)}
 
 
 def _sig(x):
@@ -188,6 +213,26 @@ def _thresholds(scores: dict[int, float], examples: list[Example]) -> tuple[floa
     curve = {kind: {"possible": round(rate(v, t_possible), 4), "clear": round(rate(v, t_clear), 4), "n": len(v)}
              for kind, v in by_kind.items()}
     return t_possible, t_clear, curve
+
+
+def _rates(scores, window_scores, examples, t_possible, t_window) -> dict:
+    by_kind = defaultdict(list)
+    for k, s in scores.items():
+        by_kind[examples[k].kind].append(s >= t_possible or window_scores.get(k, 0.0) >= t_window)
+    return {kind: round(sum(v) / len(v), 4) for kind, v in by_kind.items()}
+
+
+def _window_threshold(scores, window_scores, examples, t_possible) -> float:
+    """The lowest window threshold whose extra false alarms on out-of-fold negatives stay within
+    WINDOW_BUDGET of the message-level decision: a buried alarming sentence is caught, a long routine
+    message with one sharp word mostly is not."""
+    negatives = [k for k in scores if not examples[k].urgent]
+    base = sum(scores[k] >= t_possible for k in negatives)
+    extra = sorted((window_scores.get(k, 0.0) for k in negatives if scores[k] < t_possible), reverse=True)
+    allowed = int(WINDOW_BUDGET * len(negatives))
+    t = extra[allowed] + 1e-6 if len(extra) > allowed else t_possible
+    del base
+    return float(max(t, t_possible))
 
 
 def save(weights: dict, path: Path = WEIGHTS) -> None:

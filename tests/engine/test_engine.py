@@ -147,7 +147,7 @@ def test_negative_feedback_hands_the_question_over(engine):
 
 
 def test_out_of_scope_says_what_ess_does_not_do(engine):
-    out = ask(engine, "Wat is het 06-nummer van de adviseur in Zeeland? Dan bel ik haar vanavond.")
+    out = ask(engine, "Wat is het 06-nummer van de adviseur in Zeeland? Ik wil haar morgen bellen.")
     assert out.kind is Kind.HANDOVER and out.reason == "out_of_scope"
     assert "geen" in out.text and "contactgegevens" in out.text and out.ticket_ref in out.text
 
@@ -170,7 +170,7 @@ def test_personal_data_never_reaches_storage_tickets_or_logs(engine, caplog):
 
 def test_too_long_and_empty_messages_are_refused_clearly(engine, settings):
     with pytest.raises(MessageRejected, match="te lang"):
-        ask(engine, "woord " * settings.max_message_chars)
+        ask(engine, "Wat raadt de handreiking aan bij spanningen in de wijk? " * 80)
     with pytest.raises(MessageRejected, match="leeg"):
         ask(engine, "   ")
 

@@ -22,6 +22,7 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
                           MessageHandler, filters)
 
 from bot.channels.ratelimit import RateLimited
+from bot.channels.urgent import static_guidance
 from bot.engine.engine import MessageRejected
 from bot.engine.messages import Outcome
 from bot.engine.texts import text as T
@@ -78,17 +79,24 @@ class TelegramBot:
         for chunk in render.render(outcome):
             await self.send(context, who.chat_id, chunk.text, chunk.keyboard)
 
-    async def call(self, context, who: Who, fn, *args, **kw):
+    async def call(self, context, who: Who, fn, *args, text: str | None = None, **kw):
         """Runs a gateway call with the typing indicator; tells the asker when they are limited or refused,
-        and then returns REFUSED."""
+        and then returns REFUSED. A refused ``text`` that reads as urgent gets the emergency lines first."""
         try:
             async with typing(context.bot, who.chat_id):
                 return await asyncio.to_thread(fn, *args, **kw)
         except RateLimited as exc:
+            await self.emergency(context, who, text)
             await self.say(context, who, "telegram.rate_limited", seconds=max(1, math.ceil(exc.retry_after)))
         except MessageRejected as exc:
+            await self.emergency(context, who, text)
             await self.send(context, who.chat_id, html.escape(exc.text))
         return REFUSED
+
+    async def emergency(self, context, who: Who, text: str | None) -> None:
+        lines = await asyncio.to_thread(static_guidance, text, who.lang)
+        if lines:
+            await self.send(context, who.chat_id, html.escape(lines))
 
     # --- commands ---------------------------------------------------------------------
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,7 +124,7 @@ class TelegramBot:
         who = self.who_of(update)
         text = command_argument(update.effective_message)
         outcome = await self.call(context, who, self.gateway.ask_advisor, CHANNEL, who.asker, who.conversation_id,
-                                  text, language=who.lang)
+                                  text, language=who.lang, text=text)
         if outcome is REFUSED:
             return
         if outcome is None:
@@ -141,7 +149,7 @@ class TelegramBot:
             text = strip_mention(text, context.bot.username)
         who = self.who_of(update)
         outcome = await self.call(context, who, self.gateway.ask, CHANNEL, who.asker, who.conversation_id, text,
-                                  language=who.lang)
+                                  language=who.lang, text=text)
         if outcome is REFUSED:
             return
         await self.remember(who)
@@ -253,7 +261,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
               " ".join(f"{f.filename}:{f.lineno}" for f in where) or "?")
     if isinstance(update, Update) and update.effective_chat is not None:
         lang = language(update.effective_user.language_code if update.effective_user else None)
+        message = update.effective_message
         try:
+            # a message that reads as urgent gets the emergency lines even when nothing else works
+            lines = await asyncio.to_thread(static_guidance, message.text if message else None, lang)
+        except Exception:  # the triage model itself failing must not cost the error reply
+            lines = None
+        try:
+            if lines:
+                await context.bot.send_message(update.effective_chat.id, html.escape(lines), parse_mode=ParseMode.HTML)
             await context.bot.send_message(update.effective_chat.id, html.escape(T("telegram.error", lang)),
                                            parse_mode=ParseMode.HTML)
         except TelegramError:

@@ -86,6 +86,7 @@ class ErrorBody(BaseModel):
     code: str
     message_nl: str
     message_en: str
+    emergency: str | None = None  # the emergency lines, when the refused message reads as urgent
 
 
 class ErrorResponse(BaseModel):
@@ -108,10 +109,24 @@ def error_responses(*statuses: int, stream: bool = False) -> dict[int, dict]:
 
 def render(request: Request, err: ApiError) -> Response:
     lang = getattr(request.state, "lang", None)
+    payload = err.payload(lang if lang or "text/event-stream" not in request.headers.get("accept", "") else "nl")
+    # a refused message that reads as urgent still carries the emergency lines (bot/channels/urgent.py)
+    emergency = getattr(request.state, "emergency", None)
+    if emergency:
+        payload["emergency"] = emergency
     if "text/event-stream" in request.headers.get("accept", ""):
-        return Response(event("error", err.payload(lang or "nl")) + event("done", {}), status_code=err.status,
+        return Response(event("error", payload) + event("done", {}), status_code=err.status,
                         media_type="text/event-stream", headers=err.headers)
-    return JSONResponse({"error": err.payload(lang)}, status_code=err.status, headers=err.headers)
+    return JSONResponse({"error": payload}, status_code=err.status, headers=err.headers)
+
+
+async def check_urgent(request: Request, text: str | None, lang: str | None) -> bool:
+    """Before limits and storage: does the raw text read as urgent? Remembers the static emergency lines on
+    the request, so any refusal from here on carries them."""
+    from bot.channels.urgent import static_guidance
+
+    request.state.emergency = await run_in_threadpool(static_guidance, text, lang)
+    return bool(request.state.emergency)
 
 
 def _from_validation(exc: RequestValidationError) -> ApiError:

@@ -20,7 +20,8 @@ from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import text as T
 
 from . import live, sse
-from .errors import NOT_BLANK, ApiError, call_gateway, clean_text, error_responses, guarded_route, hit
+from .errors import (NOT_BLANK, ApiError, call_gateway, check_urgent, clean_text, error_responses, guarded_route,
+                     hit)
 from .widget_api import body_limit
 
 CONVERSATION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -109,15 +110,18 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
     router = APIRouter(prefix="/api/v1", route_class=guarded_route(body_limit(max_chars)))
     common = error_responses(400, 401, 413, 422, 429, 503)
 
-    def partner(key: str | None = Security(api_key)) -> str:
+    def authenticated(key: str | None = Security(api_key)) -> str:
         if key:
             digest = _digest(key)
             # compare with every partner, so timing says nothing about which digest almost matched
             matches = [name for name, d in partners.items() if hmac.compare_digest(d, digest)]
             if matches:
-                hit(key_limit, matches[0])
                 return matches[0]
         raise ApiError("unauthorized", headers={"WWW-Authenticate": "X-API-Key"})
+
+    def partner(name: str = Depends(authenticated)) -> str:
+        hit(key_limit, name)
+        return name
 
     def ids(name: str, conversation: str) -> tuple[str, str]:
         """(asker pseudonym, conversation id) for a partner's own conversation id."""
@@ -127,8 +131,12 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
         request.state.lang = body.language
         if not body.text.strip():
             raise ApiError("empty")
-        if len(body.text) > max_chars:
+        # urgent first: a message about danger is not held to the partner's limit nor refused for its length
+        urgent = await check_urgent(request, body.text, body.language)
+        if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
+        if not urgent:
+            hit(key_limit, name)
         asker, conversation = ids(name, body.conversation_id)
         return await call_gateway(gateway.ask, "api", asker, conversation, body.text, language=body.language,
                                   role=body.role, region=body.region)
@@ -137,7 +145,7 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
 
     @router.post("/messages", response_model=OutcomeOut, responses=common, summary="Vraag stellen / Ask",
                  description=D("api.doc.messages"))
-    async def messages(request: Request, body: MessageIn, name: str = Depends(partner)) -> dict:
+    async def messages(request: Request, body: MessageIn, name: str = Depends(authenticated)) -> dict:
         return sse.outcome_dict(await answer(request, body, name))
 
     @router.post("/messages/stream", response_class=Response, summary="Vraag stellen, gestreamd / Ask, streamed",
@@ -145,7 +153,7 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
                  responses={200: {"content": {"text/event-stream": {"schema": sse.EVENT_SCHEMA}},
                                   "description": D("api.doc.stream_events")},
                             **error_responses(400, 401, 413, 422, 429, 503, stream=True)})
-    async def messages_stream(request: Request, body: MessageIn, name: str = Depends(partner)) -> Response:
+    async def messages_stream(request: Request, body: MessageIn, name: str = Depends(authenticated)) -> Response:
         return sse.stream(sse.outcome_events(await answer(request, body, name)))
 
     @router.post("/conversations/{conversation_id}/feedback", response_model=MaybeOutcome, responses=common,
@@ -162,11 +170,14 @@ def api_router(settings, gateway, per_minute: int | None = None) -> APIRouter:
                  responses={**common, **error_responses(409)}, summary="Naar een adviseur / To an advisor",
                  description=D("api.doc.advisor"))
     async def advisor(request: Request, body: AdvisorIn | None = Body(None), conversation_id: str = path_id,
-                      name: str = Depends(partner)) -> dict:
+                      name: str = Depends(authenticated)) -> dict:
         body = body or AdvisorIn()
         request.state.lang = body.language
-        if len(body.text) > max_chars:
+        urgent = await check_urgent(request, body.text, body.language)
+        if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
+        if not urgent:
+            hit(key_limit, name)
         asker, conversation = ids(name, conversation_id)
         outcome = await call_gateway(gateway.ask_advisor, "api", asker, conversation, body.text,
                                      language=body.language, role=body.role, region=body.region)

@@ -17,7 +17,7 @@ from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import PROMPTS, text as T
 
 from . import live, sse
-from .errors import ApiError, call_gateway, clean_text, guarded_route, hit
+from .errors import ApiError, call_gateway, check_urgent, clean_text, guarded_route, hit
 from .sites import Sites, conversation_id, cors_headers, preflight_headers, token_hash
 
 STATIC = Path(__file__).parent / "static"
@@ -131,9 +131,12 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
         request.state.lang = body.language
         if not body.text.strip():
             raise ApiError("empty")
-        if len(body.text) > max_chars:
+        # urgent first: a message about danger is not held to the site's limit nor refused for its length
+        urgent = await check_urgent(request, body.text, body.language)
+        if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
-        hit(site_limit, request.state.site)
+        if not urgent:
+            hit(site_limit, request.state.site)
         outcome = await call_gateway(gateway.ask, "web", gateway.asker("web", token_hash(token)),
                                      conversation_id(token), body.text, language=body.language)
         return sse.stream(sse.outcome_events(outcome))
@@ -151,9 +154,11 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
                       token: str = Depends(conversation)) -> dict:
         body = body or Advisor()
         request.state.lang = body.language
-        if len(body.text) > max_chars:
+        urgent = await check_urgent(request, body.text, body.language)
+        if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
-        hit(site_limit, request.state.site)
+        if not urgent:
+            hit(site_limit, request.state.site)
         outcome = await call_gateway(gateway.ask_advisor, "web", gateway.asker("web", token_hash(token)),
                                      conversation_id(token), body.text, language=body.language)
         if outcome is None:

@@ -135,6 +135,8 @@
   }
 
   function errorText(err) {
+    // a refused message that reads as urgent carries the emergency lines: they come first
+    if (err && err.emergency) return err.emergency + "\n\n" + (err["message_" + lang] || err.message || "");
     if (err && err["message_" + lang]) return err["message_" + lang];
     if (err && err.message) return err.message;
     return t.error_generic;
