@@ -18,6 +18,7 @@
     essbot config-reference [--check]       docs/configuration.md from the settings
     essbot redact < in.jsonl > out.jsonl    personal data out of {"id","text"} lines -> {"id","redacted"}
     essbot train-triage / train-names       refit the judgement models on bot/labelled
+    essbot bench-judgement                  memory and speed of redaction and triage
 """
 from __future__ import annotations
 
@@ -175,6 +176,12 @@ def cmd_train_names(args) -> int:
     return train_main(["--out", args.out] if args.out else [])
 
 
+def cmd_bench_judgement(args) -> int:
+    from bot.evaluation.judgement_bench import run_judgement_bench
+
+    return run_judgement_bench(args.limit)
+
+
 def cmd_bench(args) -> int:
     from bot.evaluation.bench import run_bench
 
@@ -249,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("--unique-texts", action="store_true",
                     help="number every question, so no request repeats another's text (no cache helps)")
     bl.set_defaults(func=cmd_bench_load)
+
+    bj = sub.add_parser("bench-judgement", help="memory and speed of redaction and urgent triage")
+    bj.add_argument("--limit", type=int, default=600, help="labelled messages to time")
+    bj.set_defaults(func=cmd_bench_judgement)
 
     r = sub.add_parser("redact", help="redact personal data: JSON lines {id, text} on stdin -> {id, redacted}")
     r.add_argument("--spans", action="store_true", help="also give the positions and kinds found")

@@ -34,6 +34,8 @@ OTHER_VARIABLES = {
     "ESSBOT_LOG_FORMAT": "`json`: one JSON object per log line (for log shippers); default plain text.",
     "ESSBOT_NEW_PASSWORD": "Password for `essbot advisor add` without a prompt (scripted set-up); unset it "
                            "afterwards.",
+    "ESSBOT_WORDLIST": "Dutch word list the name redactor consults (default `/usr/share/dict/nederlands`, Debian's "
+                       "`wdutch`); without it names that are also words are judged with less information.",
 }
 
 HEADER = """\

@@ -31,6 +31,8 @@ class Gateway:
         return pseudonym(self.settings.secret_key, channel, raw_id)
 
     def _message(self, channel, asker, conversation_id, text, language=None, role=None, region=None):
+        # free-text metadata passes the redactor too: "Jan de Vries 0612345678" is no region
+        region = self.engine.redactor.redact(region.strip()).text[:80] if region and region.strip() else None
         return InboundMessage(channel=channel, asker=asker, conversation_id=conversation_id, text=text or "",
                               language=language, role=role, region=region)
 

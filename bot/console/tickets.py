@@ -9,7 +9,7 @@ from bot.handover.audit import audit
 from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
                                  Team, Ticket)
 from bot.handover.outbox import retry_delivery
-from bot.handover.service import QUEUES, TicketError, is_overdue
+from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue
 from bot.handover.summary import case_summary
 
 from .security import Actor, action, page
@@ -57,6 +57,11 @@ def _citation(source: dict) -> str:
 
 @router.get("/tickets/{ref}")
 def ticket_page(ref: str, request: Request, actor: Actor = Depends(page())):
+    return _ticket_page(ref, request, actor)
+
+
+def _ticket_page(ref: str, request: Request, actor: Actor, draft_reply: dict | None = None, warning: str | None = None):
+    """The ticket page; ``draft_reply`` puts a refused reply back in the form, so nothing typed is lost."""
     with request.app.state.db.session() as s:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
         if ticket is None:
@@ -76,7 +81,7 @@ def ticket_page(ref: str, request: Request, actor: Actor = Depends(page())):
             can_release=ticket.status in (CLAIMED, REOPENED) and ticket.assignee_id == actor.id,
             can_reply=ticket.status in OPEN_STATES and mine_or_free,
             can_transfer=ticket.status in OPEN_STATES, can_close=ticket.status != CLOSED,
-            answered=any(r.kind == "answer" for r in ticket.replies))
+            answered=any(r.kind == "answer" for r in ticket.replies), draft_reply=draft_reply, reply_warning=warning)
 
 
 def _do(request: Request, ref: str, fn, done: str):
@@ -103,10 +108,18 @@ def release(ref: str, request: Request, actor: Actor = Depends(action())):
 
 @router.post("/tickets/{ref}/reply")
 def reply(ref: str, request: Request, text: str = Form(""), kind: str = Form("answer"),
-          actor: Actor = Depends(action())):
+          confirm_personal: str = Form(""), actor: Actor = Depends(action())):
     done = ("Antwoord opgeslagen; het wordt bezorgd." if kind == "answer" else
             "Vraag opgeslagen; het ticket wacht op de vrager.")
-    return _do(request, ref, lambda: request.app.state.queue.reply(ref, actor.id, text, kind), done)
+    try:
+        request.app.state.queue.reply(ref, actor.id, text, kind, personal_data_confirmed=confirm_personal == "1")
+    except PersonalDataInReply as exc:  # the page again, with the text and a confirmation box: nothing is lost
+        response = _ticket_page(ref, request, actor, draft_reply={"text": text, "kind": kind}, warning=str(exc))
+        response.status_code = 422
+        return response
+    except TicketError as exc:
+        return redirect(request, _ticket_url(ref), str(exc), error=True)
+    return redirect(request, _ticket_url(ref), done)
 
 
 def _optional_id(value: str) -> int | None:

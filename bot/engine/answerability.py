@@ -48,11 +48,13 @@ ASKS = {
         r"naam graag|wie (zijn|waren) (de )?(betrokkenen|sleutelfiguren|contactpersonen)|namen van|welke personen|"
         r"phone number|email address|contact details|who (is|are) the (head|contact|coordinator))\b", _I),
     "legal": re.compile(
-        r"\b(mag (ik|de|het|een|onze|wij|we|hij|zij|je)|mogen (wij|we|zij|ze|scholen|gemeenten)|is (het|dat|dit) "
-        r"(wel )?(toegestaan|legaal|strafbaar|verplicht)|moet een (gemeente|school|organisatie) .{0,60}"
-        r"(informeren|melden|vragen|bewaren)|wettelijk|welke wet|welk artikel|artikel \d|gemeentewet|"
-        r"avg|grondslag|juridisch|strafbaar|straf (staat|op)|welke straf|boete|aansprakelijk|bevoegd|hoe lang mag|"
-        r"is it (legal|allowed)|are we allowed|legal basis|which article|which law|gdpr)\b", _I),
+        # the law named or asked about; a bare "mag" ("hoe lang mag een bestuur beelden bewaren?") is often
+        # answered by a handbook's own rule and stays with the other checks
+        r"\b(is (het|dat|dit) (wel )?(toegestaan|legaal|strafbaar|verplicht)( volgens de wet)?|wettelijk\w*|"
+        r"welke wet|welk artikel|artikel \d|gemeentewet|avg|grondslag|juridisch\w*|strafbaar|straf (staat|op)|"
+        r"welke straf|boete|aansprakelijk|bevoegd(heid)?|volgens de wet|mag dat (wel )?van de wet|"
+        r"moet een (gemeente|school|organisatie) .{0,60}(informeren|melden)|is it (legal|allowed)|are we allowed|"
+        r"legal basis|which article|which law|gdpr)\b", _I),
     "diagnosis": re.compile(
         r"\b(diagnose|stoornis|persoonlijkheidsstoornis|dsm|psychose|autisme|adhd|burn-?out|depressie|trauma|"
         r"is (hij|zij|ze|deze \w+|die \w+) (ziek|psychisch|gestoord|aan het radicaliseren|geradicaliseerd|"

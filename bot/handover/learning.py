@@ -24,8 +24,7 @@ from .models import Advisor, KnowledgeEntry, Ticket, utcnow
 COLLECTION = "adviseur-antwoorden"
 MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
              "november", "december"]
-KIND_NL = {"NAAM": "naam", "TELEFOON": "telefoonnummer", "EMAIL": "e-mailadres", "BSN": "BSN", "IBAN": "IBAN",
-           "ADRES": "adres", "POSTCODE": "postcode", "KENTEKEN": "kenteken", "GEBOORTEDATUM": "geboortedatum"}
+from .service import KIND_NL
 
 
 class EntryError(ValueError):

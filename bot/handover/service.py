@@ -28,6 +28,17 @@ class TicketError(Exception):
     """An action that the ticket's state or the advisor's rights do not allow; ``str`` is Dutch for the UI."""
 
 
+class PersonalDataInReply(TicketError):
+    """An advisor's reply names personal data (of the asker or of someone else). Nothing is stored; the advisor
+    rewrites it, or confirms that it is meant (e.g. the asker's own details, an organisation's address)."""
+
+    def __init__(self, kinds: list[str]):
+        self.kinds = kinds
+        super().__init__("Uw antwoord bevat persoonsgegevens (" + ", ".join(kinds) + "). Haal ze weg, of bevestig "
+                         "dat ze naar de vrager mogen (bijvoorbeeld de eigen gegevens van de vrager of het adres van "
+                         "een organisatie). Gegevens van anderen horen niet in een antwoord.")
+
+
 @dataclass
 class QueuePolicy:
     urgent_minutes: int = 15
@@ -228,13 +239,19 @@ class QueueService:
             audit(s, advisor_id, "ticket.claimed", ticket, next=True)
             return ticket.ref
 
-    def reply(self, ref: str, advisor_id: int, text: str, kind: str = "answer") -> Reply:
-        """An answer (-> answered) or a question back to the asker (-> needs_info), and its delivery."""
+    def reply(self, ref: str, advisor_id: int, text: str, kind: str = "answer", personal_data_confirmed: bool = False
+              ) -> Reply:
+        """An answer (-> answered) or a question back to the asker (-> needs_info), and its delivery. A reply
+        with personal data in it is refused (PersonalDataInReply) unless the advisor confirmed it; the
+        confirmation is audited."""
         text = (text or "").strip()
         if not text:
             raise TicketError("Het antwoord is leeg.")
         if kind not in ("answer", "question"):
             raise TicketError("Onbekend soort antwoord.")
+        found = personal_data_kinds(text)
+        if found and not personal_data_confirmed:
+            raise PersonalDataInReply(found)
         now = self.clock()
         with self.db.session() as s:
             ticket = self._locked(s, ref)
@@ -260,6 +277,8 @@ class QueueService:
             ticket.updated_at, ticket.escalated = now, False
             audit(s, advisor_id, "ticket.answered" if kind == "answer" else "ticket.asked_info", ticket,
                   reply=reply.id)
+            if found:  # which kinds, never the values
+                audit(s, advisor_id, "reply.personal_data_confirmed", ticket, reply=reply.id, kinds=",".join(found))
             return reply
 
     def release(self, ref: str, advisor_id: int) -> None:
@@ -292,7 +311,8 @@ class QueueService:
                     raise TicketError("Dit team bestaat niet of is niet actief.")
                 ticket.team_id, ticket.assignee_id, ticket.status = team.id, None, NEW
             ticket.updated_at, ticket.escalated = now, False
-            audit(s, actor_id, "ticket.transferred", ticket, team=team_id, advisor=advisor_id, note=note[:300])
+            audit(s, actor_id, "ticket.transferred", ticket, team=team_id, advisor=advisor_id,
+                  note=_redacted(note)[:300])
 
     def close(self, ref: str, actor_id: int | None) -> None:
         with self.db.session() as s:
@@ -472,6 +492,24 @@ class QueueService:
         with self.db.session() as s:
             rows = s.scalars(select(Ticket).order_by(Ticket.id)).all()
             return [{c.name: getattr(t, c.name) for c in Ticket.__table__.columns} for t in rows]
+
+
+KIND_NL = {"NAAM": "naam", "TELEFOON": "telefoonnummer", "EMAIL": "e-mailadres", "BSN": "BSN", "IBAN": "IBAN",
+           "ADRES": "adres", "POSTCODE": "postcode", "KENTEKEN": "kenteken", "GEBOORTEDATUM": "geboortedatum",
+           "ACCOUNT": "account of gebruikersnaam", "SCHOOL": "school en klas van een kind"}
+
+
+def _redacted(text: str) -> str:
+    from bot.privacy import get_redactor
+
+    return get_redactor().redact(text or "").text
+
+
+def personal_data_kinds(text: str) -> list[str]:
+    """The kinds of personal data in a text, in Dutch (no values)."""
+    from bot.privacy import get_redactor
+
+    return sorted({KIND_NL.get(s.kind, s.kind.lower()) for s in get_redactor().find(text)})
 
 
 def _erased_conversation(s: Session, now: datetime) -> str:

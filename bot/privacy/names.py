@@ -60,7 +60,14 @@ def _weights() -> dict[str, float]:
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
+    """Words of letters; letters glued to digits ("90840bdd0ab9", "covid19") are no word, so no name."""
+    out = []
+    for m in TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        if (s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit()):
+            continue
+        out.append((s, e, m.group(0)))
+    return out
 
 
 def _zbin(z: float) -> str:

@@ -60,8 +60,9 @@ PHONE = re.compile(
     r")(?![\w])")
 
 # --- BSN: with separators; the word BSN (burgerservicenummer, sofinummer) before it makes any 8-9 digits one
-BSN_SHAPE = re.compile(r"(?<![\d.,-])\d{3}[\s.-]?\d{3}[\s.-]?\d{3}(?!\d|[.,]\d)|(?<![\d.,-])\d{4}[\s.-]?\d{2}[\s.-]?\d{3}(?!\d|[.,]\d)"
-                       r"|(?<![\d.,-])\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{3}(?!\d|[.,]\d)")
+# digits glued to letters ("c218209289ac", a reference code) are no BSN
+BSN_SHAPE = re.compile(r"(?<![\w.,-])\d{3}[\s.-]?\d{3}[\s.-]?\d{3}(?!\w|[.,]\d)|(?<![\w.,-])\d{4}[\s.-]?\d{2}[\s.-]?\d{3}(?!\w|[.,]\d)"
+                       r"|(?<![\w.,-])\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{3}(?!\w|[.,]\d)")
 # after the word BSN (or its long forms), any 8-9 digits within a few words, whatever separates them
 BSN_CUED = re.compile(r"\b(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofi[- ]?nummer|sofinr)\b"
                       r"[^\d\n]{0,40}?(\d(?:[\s.-]{0,2}\d){7,8})(?!\d)", _I)
@@ -154,8 +155,9 @@ BIRTH_CUE = re.compile(r"(?:geboren|geb\.|geb\b|geboortedatum|geboorte\s?datum|g
 HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 _PLATFORMS = (r"insta(?:gram)?|ig|snap(?:chat)?|sc|tiktok|tt|twitter|x|telegram|discord|facebook|fb|threads|"
               r"youtube|yt|twitch|roblox|psn|xbox|steam|gebruikersnaam|username|account|handle|profiel|naam op \w+")
-HANDLE_CUED = re.compile(r"\b(?:" + _PLATFORMS + r")(?:\s?(?:account|naam|name|handle|id))?\s*(?:is|heet|:|=|-|van hem is|"
-                         r"van haar is)?\s*['\"]?(?P<h>@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,28}[A-Za-z0-9_]))", _I)
+HANDLE_CUED = re.compile(r"\b(?:" + _PLATFORMS + r")\b(?:[\s-]?(?:account|naam|name|handle|id))?"
+                         r"(?:\s*[:=]\s*|\s+(?:is|heet|van hem is|van haar is)\s+|\s+)['\"]?"
+                         r"(?P<h>@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{1,28}[A-Za-z0-9_]))", _I)
 
 # --- class + school of a minor: "groep 7 van de Regenboogschool", "zit in 3B op het Stedelijk Lyceum"
 _SCHOOL_WORD = (r"school|college|lyceum|gymnasium|atheneum|academie|campus|mavo|havo|vwo|vmbo|basisschool|"
@@ -197,6 +199,8 @@ def find_phones(text: str) -> list[Span]:
             continue
         if not value.lstrip("(").startswith(("+", "00", "0")):
             continue
+        if value.lstrip("(").startswith("0") and not value.startswith("00") and len(digits) != 10:
+            continue  # a Dutch number has ten digits; "059752341183" is a reference, not a phone
         if re.fullmatch(r"(19|20)\d{2}\s?[-/]\s?(19|20)\d{2}", value.strip()):  # "2018-2021"
             continue
         out.append(_span(m, "TELEFOON"))
@@ -311,6 +315,8 @@ def find_handles(text: str) -> list[Span]:
         letters = re.match(r"[A-Za-z.]+", m.group(0))
         if "_" not in m.group(0) and letters and _zipf(letters.group(0).strip(".")) >= 2.5:
             continue  # "covid19", "windows11": a word with a number, not a username
+        if re.fullmatch(r"[a-f0-9]{8,}", m.group(0), re.I):
+            continue  # a hexadecimal reference ("babcafcb9519"), not a username
         out.append(_span(m, "ACCOUNT"))
     for m in HANDLE_CUED.finditer(text):
         h = m.group("h")

@@ -1,9 +1,8 @@
-"""Text handling shared by the triage rules and the learned model: folding, units and chunks.
+"""Text handling shared by the triage rules and the learned model: folding and units.
 
 Rules look at one unit (a sentence, or a window of an overlong one) at a time, so a distancing
-cue ("in de film") only excuses its own sentence. The model embeds a message whole, as retrieval
-does (so the vector is computed once for both); a message longer than e5's window is embedded in
-chunks of whole units and averaged, so a danger in its last sentence is not cut off.
+cue ("in de film") only excuses its own or its neighbour's sentence. The model embeds a message
+whole, as retrieval does (so the vector is computed once for both), and each of its units.
 """
 from __future__ import annotations
 
@@ -47,22 +46,6 @@ def units(text: str) -> list[str]:
 
 
 CHUNK_CHARS = 1200  # about 300 e5 tokens: well inside its 512-token window
-
-
-def chunks(text: str) -> list[str]:
-    """The message itself, or for a long one consecutive runs of units of at most CHUNK_CHARS."""
-    if len(text) <= CHUNK_CHARS:
-        return [text]
-    out, cur = [], ""
-    for u in units(text):
-        if cur and len(cur) + 1 + len(u) > CHUNK_CHARS:
-            out.append(cur)
-            cur = u
-        else:
-            cur = f"{cur} {u}" if cur else u
-    if cur:
-        out.append(cur)
-    return out
 
 
 def degenerate(text: str) -> bool:

@@ -26,7 +26,7 @@ from bot.labels import files_digest
 
 from .data import CATEGORIES, Example, augment, training_files, training_set
 from .model import WEIGHTS, TriageModel, message_vector, window_vector, windows
-from .text import chunks, units
+from .text import CHUNK_CHARS, units
 from .ngrams import DIM, features
 from .rules import rule_features
 
@@ -85,7 +85,7 @@ class Featurised:
 
     def __init__(self, examples: list[Example], embed):
         self.examples = examples
-        flat = sorted({t for e in examples for t in chunks(e.text) + units(e.text)})
+        flat = sorted({t for e in examples for t in units(e.text) + ([e.text] if len(e.text) <= CHUNK_CHARS else [])})
         vecs = dict(zip(flat, embed(flat)))
         self.unit_vecs = vecs
         self.whole_vec = np.vstack([message_vector(e.text, lambda ts: np.vstack([vecs[t] for t in ts]))

@@ -350,3 +350,26 @@ def test_admin_manages_teams(world, client):
         team = s.get(Team, team.id)
         assert (team.name, team.themes, team.regions, team.is_default, team.active) == \
             ("Team Zuid-Oost", ["*"], [], True, False)
+
+
+def test_a_reply_with_personal_data_is_held_back_with_the_text_kept_until_confirmed(world, client):
+    """"Bel Jan de Vries op 06-..." is not stored or delivered: the page comes back with the text in the form, a
+    warning naming the kinds (not the values) and a box to confirm; confirmed, it goes out and is audited."""
+    from bot.handover.models import AuditEntry, Reply
+
+    ref = new_ticket(world.queue)
+    csrf = logged_in(client, "advisor")
+    text = "Bel Jan de Vries van de buurtwacht op 06-12345678, hij weet er meer van."
+    r = client.post(f"/tickets/{ref}/reply", data={"csrf": csrf, "text": text, "kind": "answer"})
+    assert r.status_code == 422
+    assert "Uw antwoord bevat persoonsgegevens (naam, telefoonnummer)" in r.text
+    assert "Jan de Vries van de buurtwacht op 06-12345678" in r.text  # the typed text is still in the form
+    assert 'name="confirm_personal"' in r.text
+    with world.db.session() as s:
+        assert s.scalars(select(Delivery)).first() is None and s.scalars(select(Reply)).first() is None
+    page = flash_of(client, client.post(f"/tickets/{ref}/reply", data={
+        "csrf": csrf, "text": text, "kind": "answer", "confirm_personal": "1"}))
+    assert "Antwoord opgeslagen" in page
+    with world.db.session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "reply.personal_data_confirmed")).one()
+        assert "06-12345678" not in str(entry.detail) and "naam" in str(entry.detail)
