@@ -157,10 +157,21 @@ def _terms(text: str) -> set[str]:
     return set(T.tokens(text)) - _ASK_WORDS
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def asked_part(question: str) -> str:
+    """The sentences that ask (with a question mark), without the context before them ("Ik ben jongerenwerker
+    in ... en ..."): context words must not make a sentence about the subject look irrelevant."""
+    parts = [p for p in _SENTENCE.split(question) if p.strip()]
+    asking = [p for p in parts if "?" in p]
+    return " ".join(asking) if asking else question
+
+
 def relevant(question: str, sentences: list[str], share: float = RELEVANT_SHARE) -> list[str]:
-    """The sentences about the question's subject: sharing at least ``share`` of its content words (the
-    words that say which kind of answer is wanted do not count)."""
-    q = _terms(question)
+    """The sentences about the question's subject: sharing at least ``share`` of the content words of its
+    asking part (the words that say which kind of answer is wanted do not count)."""
+    q = _terms(asked_part(question))
     if not q:
         return sentences
     need = max(1, math.ceil(share * len(q)))

@@ -39,7 +39,8 @@ def load_questions(path: Path, corpus: Path | None = None) -> list[Question]:
         try:
             d = json.loads(line)
             text = d.get("question") or d["text"]
-            kind = d.get("kind") or ("urgent" if d.get("label") == "urgent" else "factual")
+            kind = d.get("kind") or ("urgent" if d.get("label") == "urgent" else
+                                     "unanswerable" if d.get("answerable") is False else "factual")
             if d.get("label") == "not_urgent" or (kind in ("hard_negative", "ordinary") and "label" in d):
                 kind = "not_urgent" if kind == "hard_negative" or d.get("label") == "not_urgent" else kind
             answerable = bool(d.get("answerable", kind not in ("urgent", "not_urgent", "unanswerable")))

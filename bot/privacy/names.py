@@ -220,7 +220,7 @@ def _plain_word(text: str, toks: list[tuple[int, int, str]], i: int, lex: Lexico
     after_determiner = i > 0 and key(toks[i - 1][2]) in DETERMINERS and _joined(text, toks[i - 1], toks[i])
     if k in lex.given and not (after_determiner and lex.in_dictionary(w)):  # "de roos", "de storm": words
         return False
-    if not (lex.in_dictionary(w) or lex.compound(w) or lex.zipf(k, "en") >= 3.5):
+    if not (lex.in_dictionary(w) or lex.compound(w) or lex.zipf(k, "en") >= 3.5 or _english_form(k, lex)):
         return False
     if i > 0 and _joined(text, toks[i - 1], toks[i]):
         prev = toks[i - 1][2]
@@ -233,6 +233,21 @@ def _plain_word(text: str, toks: list[tuple[int, int, str]], i: int, lex: Lexico
             if (len(before) == 2 and before.endswith(".")) or key(before.rstrip(".")) in lex.given:
                 return False
     return True
+
+
+_EN_SUFFIXES = ("ising", "izing", "ing", "ism", "ist", "ists", "ation", "ations", "tion", "ness", "ment", "ments",
+                "ity", "ised", "ized", "ed", "es", "s", "ly", "er", "ers")
+
+
+def _english_form(k: str, lex: Lexicons) -> bool:
+    """An inflected English word ("radicalising", "communities"): its stem is a common English word."""
+    for suffix in _EN_SUFFIXES:
+        if k.endswith(suffix) and len(k) - len(suffix) >= 4:
+            stem = k[: -len(suffix)]
+            if max(lex.zipf(stem, "en"), lex.zipf(stem + "e", "en"), lex.zipf(stem + "ise", "en"),
+                   lex.zipf(stem + "ize", "en"), lex.zipf(stem + "y", "en")) >= 3.0:
+                return True
+    return False
 
 
 def _surname_position(toks: list[tuple[int, int, str]], i: int, lex: Lexicons) -> bool:
