@@ -214,9 +214,13 @@ def _plain_word(text: str, toks: list[tuple[int, int, str]], i: int, lex: Lexico
     ("bakker", "fraudecontroles", "communities"), unless it follows a name or a strong cue ("j. visser",
     "met bakker"). Given names ("kees", "iris") are left to the model: chat writes them in lower case."""
     w = toks[i][2].rstrip(".")
+    k = key(w)
+    if w[:1].isupper() and not w.isupper() and _sentence_start(text, toks[i][0]):
+        # "Bel Yonas ...", "Vraag meneer ...": a capital at the start of a sentence says nothing; a dictionary
+        # word there that is no given name is a word
+        return k not in lex.given and bool(lex.in_dictionary(w)) and not lex.proper_only(w)
     if not w.islower():
         return False
-    k = key(w)
     after_determiner = i > 0 and key(toks[i - 1][2]) in DETERMINERS and _joined(text, toks[i - 1], toks[i])
     if k in lex.given and not (after_determiner and lex.in_dictionary(w)):  # "de roos", "de storm": words
         return False

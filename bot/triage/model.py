@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import CATEGORIES
-from .ngrams import DIM, features
+from .ngrams import features
 from .rules import clear_hits, distanced, rule_features
 from .text import CHUNK_CHARS, units
 
@@ -142,5 +142,3 @@ def metadata(path: Path = WEIGHTS) -> dict:
     with np.load(path) as z:
         return json.loads(str(z["meta"])) if "meta" in z.files else {}
 
-
-assert DIM > 0

@@ -25,7 +25,7 @@ import numpy as np
 from bot.labels import files_digest
 
 from .data import CATEGORIES, Example, augment, training_files, training_set
-from .model import WEIGHTS, TriageModel, message_vector, window_vector, windows
+from .model import WEIGHTS, message_vector, window_vector, windows
 from .text import CHUNK_CHARS, units
 from .ngrams import DIM, features
 from .rules import rule_features
@@ -227,11 +227,9 @@ def _window_threshold(scores, window_scores, examples, t_possible) -> float:
     WINDOW_BUDGET of the message-level decision: a buried alarming sentence is caught, a long routine
     message with one sharp word mostly is not."""
     negatives = [k for k in scores if not examples[k].urgent]
-    base = sum(scores[k] >= t_possible for k in negatives)
     extra = sorted((window_scores.get(k, 0.0) for k in negatives if scores[k] < t_possible), reverse=True)
     allowed = int(WINDOW_BUDGET * len(negatives))
     t = extra[allowed] + 1e-6 if len(extra) > allowed else t_possible
-    del base
     return float(max(t, t_possible))
 
 
@@ -254,7 +252,7 @@ def main(argv=None) -> int:
     return 0
 
 
-__all__ = ["fit", "save", "main", "TriageModel"]
+__all__ = ["fit", "save", "main"]
 
 
 if __name__ == "__main__":

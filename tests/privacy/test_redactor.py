@@ -118,3 +118,25 @@ def test_shared_dev_set_floor(red):
 
 def test_shipped_name_weights_were_fitted_on_the_labelled_files_of_this_checkout():
     assert json.loads(WEIGHTS.read_text(encoding="utf-8"))["__data_sha256__"] == files_digest(training_files())
+
+
+def test_essbot_redact_on_a_file(tmp_path):
+    """JSON lines in, JSON lines out, ids kept; a bad line is reported with its number and the rest still comes
+    out (exit code 1)."""
+    import subprocess
+    import sys
+
+    lines = [json.dumps({"id": "a", "text": "Bel Yonas Tesfay op +32 470 12 34 56 over de training."}),
+             "dit is geen json",
+             json.dumps({"id": 7, "text": "Geen persoonsgegevens in Utrecht."}),
+             json.dumps({"id": "c", "text": "mail jan(at)voorbeeld(dot)nl, BSN 111-222-333"})]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with source.open("rb") as stdin:
+        run = subprocess.run([sys.executable, "-m", "bot.cli", "redact"], stdin=stdin, capture_output=True, timeout=120)
+    assert run.returncode == 1 and b"line 2" in run.stderr
+    out = [json.loads(line) for line in run.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["a", 7, "c"]
+    assert out[0]["redacted"] == "Bel [NAAM] op [TELEFOON] over de training."
+    assert out[1]["redacted"] == "Geen persoonsgegevens in Utrecht."
+    assert "jan(at)" not in out[2]["redacted"] and "[BSN]" in out[2]["redacted"]
