@@ -56,7 +56,7 @@ class Gateway:
         return self.engine.reset(conversation_id, language)
 
     def erase(self, asker: str) -> dict[str, int]:
-        return self.queue.erase_asker(asker)
+        return self.queue.erase_asker(asker, self.settings.secret_key)
 
     # --- where replies go ---------------------------------------------------------------
     def remember_address(self, conversation_id: str, channel: str, address: str) -> None:

@@ -6,8 +6,9 @@ import logging
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from sqlalchemy import select
 
-from bot.handover.learning import EntryError, citation_title
-from bot.handover.models import KnowledgeEntry, Ticket, utcnow
+from bot.handover import access
+from bot.handover.learning import EntryError, citation_title, has_edited, version
+from bot.handover.models import Advisor, KnowledgeEntry, Ticket, utcnow
 
 from .security import Actor, action, page
 from .views import redirect, render
@@ -30,6 +31,8 @@ def knowledge_new(request: Request, ticket: str = "", actor: Actor = Depends(pag
     theme = None
     with request.app.state.db.session() as s:
         t = s.scalars(select(Ticket).where(Ticket.ref == ticket)).first() if ticket else None
+        if t is not None and not (actor.has_role("admin") or access.may_view(s, t, s.get(Advisor, actor.id))):
+            t = None  # another team's case text is not copied into a form
         if t is not None:
             answers = [r for r in t.replies if r.kind == "answer"]
             question, theme = t.question, t.theme
@@ -60,7 +63,10 @@ def knowledge_entry(entry_id: int, request: Request, actor: Actor = Depends(page
         ticket = s.get(Ticket, entry.ticket_id) if entry.ticket_id else None
         return render(request, "knowledge_entry.html", actor=actor, e=entry, ticket=ticket,
                       can_edit=entry.status == "draft" and (entry.author_id == actor.id or actor.has_role("editor")),
-                      title=citation_title(entry.published_at or utcnow()))
+                      title=citation_title(entry.published_at or utcnow()), version=version(entry),
+                      can_approve=(entry.status == "draft" and actor.has_role("editor")
+                                   and actor.id not in (entry.author_id, entry.last_editor_id)
+                                   and not has_edited(s, entry.id, actor.id)))
 
 
 @router.post("/knowledge/{entry_id}/edit")
@@ -78,10 +84,11 @@ def knowledge_edit(entry_id: int, request: Request, question: str = Form(""), an
 
 
 @router.post("/knowledge/{entry_id}/approve")
-def knowledge_approve(entry_id: int, request: Request, actor: Actor = Depends(action("editor"))):
+def knowledge_approve(entry_id: int, request: Request, version: str = Form(""),
+                      actor: Actor = Depends(action("editor"))):
     url = f"/knowledge/{entry_id}"
-    try:
-        request.app.state.desk.approve(entry_id, actor.id)
+    try:  # the version the editor read: a text changed since is not approved unseen (learning.version)
+        request.app.state.desk.approve(entry_id, actor.id, seen_version=version or None)
     except EntryError as exc:
         return redirect(request, url, str(exc), error=True)
     except Exception:

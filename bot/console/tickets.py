@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
+from bot.handover import access
 from bot.handover.audit import audit
 from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
                                  Team, Ticket)
@@ -66,7 +67,11 @@ def _ticket_page(ref: str, request: Request, actor: Actor, draft_reply: dict | N
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
         if ticket is None:
             raise HTTPException(404)
-        audit(s, actor.id, "ticket.viewed", ticket)
+        advisor = s.get(Advisor, actor.id)
+        override = not access.may_view(s, ticket, advisor)
+        if override and not advisor.has_role("admin"):
+            return render(request, "error.html", 403, actor=actor, title="Geen toegang", message=access.NOT_YOUR_TEAM)
+        audit(s, actor.id, "ticket.viewed", ticket, override=override or None)
         s.flush()
         mine_or_free = ticket.assignee_id in (None, actor.id)
         return render(
@@ -80,7 +85,8 @@ def _ticket_page(ref: str, request: Request, actor: Actor, draft_reply: dict | N
             can_claim=ticket.status in (NEW, REOPENED) and mine_or_free,
             can_release=ticket.status in (CLAIMED, REOPENED) and ticket.assignee_id == actor.id,
             can_reply=ticket.status in OPEN_STATES and mine_or_free,
-            can_transfer=ticket.status in OPEN_STATES, can_close=ticket.status != CLOSED,
+            can_transfer=ticket.status in OPEN_STATES and (mine_or_free or actor.has_role("admin")),
+            can_close=ticket.status != CLOSED and (mine_or_free or actor.has_role("admin")),
             answered=any(r.kind == "answer" for r in ticket.replies), draft_reply=draft_reply, reply_warning=warning)
 
 
@@ -95,7 +101,11 @@ def _do(request: Request, ref: str, fn, done: str):
 
 @router.post("/tickets/{ref}/claim")
 def claim(ref: str, request: Request, actor: Actor = Depends(action())):
-    if not request.app.state.queue.claim(ref, actor.id):
+    try:
+        claimed = request.app.state.queue.claim(ref, actor.id)
+    except TicketError as exc:
+        return redirect(request, _ticket_url(ref), str(exc), error=True)
+    if not claimed:
         return redirect(request, _ticket_url(ref), "Dit ticket kan niet (meer) geclaimd worden.", error=True)
     return redirect(request, _ticket_url(ref), "U behandelt dit ticket nu.")
 
@@ -149,14 +159,22 @@ def close(ref: str, request: Request, actor: Actor = Depends(action())):
 @router.get("/deliveries")
 def deliveries_page(request: Request, actor: Actor = Depends(page())):
     with request.app.state.db.session() as s:
-        rows = s.execute(select(Delivery, Ticket.ref).outerjoin(Ticket, Ticket.id == Delivery.ticket_id)
-                         .order_by(Delivery.id.desc()).limit(200)).all()
+        q = select(Delivery, Ticket.ref).outerjoin(Ticket, Ticket.id == Delivery.ticket_id)
+        if not actor.has_role("admin"):  # the advisor's own tickets' deliveries, as their queues (access.py)
+            q = q.where(access.scope_filter(s.get(Advisor, actor.id)))
+        rows = s.execute(q.order_by(Delivery.id.desc()).limit(200)).all()
         return render(request, "deliveries.html", actor=actor, rows=rows)
 
 
 @router.post("/deliveries/{delivery_id}/retry")
 def retry(delivery_id: int, request: Request, actor: Actor = Depends(action())):
     db = request.app.state.db
+    with db.session() as s:
+        delivery = s.get(Delivery, delivery_id)
+        ticket = s.get(Ticket, delivery.ticket_id) if delivery and delivery.ticket_id else None
+        if ticket is not None and not actor.has_role("admin") and not access.in_scope(s, ticket,
+                                                                                     s.get(Advisor, actor.id)):
+            return redirect(request, "/deliveries", access.NOT_YOUR_TEAM, error=True)
     retried = retry_delivery(db, delivery_id)
     with db.session() as s:
         delivery = s.get(Delivery, delivery_id)

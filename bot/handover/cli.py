@@ -124,7 +124,7 @@ def cmd_export_user(args, settings) -> int:
 
     from .service import QueueService
 
-    data = QueueService(_db(settings)).export_asker(_asker_of(args, settings))
+    data = QueueService(_db(settings)).export_asker(_asker_of(args, settings), settings.secret_key)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out:
         from pathlib import Path
@@ -144,7 +144,7 @@ def cmd_erase_user(args, settings) -> int:
         print("fout/error: wissen kan niet ongedaan worden; herhaal met --yes / erasure is final; repeat with --yes",
               file=sys.stderr)
         return 2
-    counts = QueueService(_db(settings)).erase_asker(_asker_of(args, settings))
+    counts = QueueService(_db(settings)).erase_asker(_asker_of(args, settings), settings.secret_key)
     print("gewist / erased: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 

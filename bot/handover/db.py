@@ -30,6 +30,8 @@ def make_engine(url: str, **kw) -> Engine:
         def _pragmas(conn, _record):  # WAL lets the console read while the worker writes
             cur = conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            # deleted rows are overwritten with zeros: erased text must not linger in free pages (askerdata.py)
+            cur.execute("PRAGMA secure_delete=ON")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()

@@ -1,7 +1,8 @@
 """The learning loop: an advisor's reply becomes a reviewed, citable knowledge entry.
 
 An advisor proposes an entry (edited question and answer); a second person with
-the editor role approves it. Approval writes it as Markdown to the reviewed
+the editor role approves it. Four eyes: the approver is neither the author nor anyone who edited the
+text (the last editor included), and approves the version they read (``version``). Approval writes it as Markdown to the reviewed
 folder, with its own ``sources.yaml`` so it is cited as "ESS-adviseur, <datum>",
 and ingests that folder incrementally; retracting deletes the file and ingests
 again, which removes it from the index. Text with personal data is refused.
@@ -12,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+import hashlib
+
 import yaml
 from sqlalchemy import select
 
@@ -19,7 +22,7 @@ from bot.engine.tickets import OFFICE_TZ
 
 from .audit import audit
 from .db import Database
-from .models import Advisor, KnowledgeEntry, Ticket, utcnow
+from .models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcnow
 
 COLLECTION = "adviseur-antwoorden"
 MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -29,6 +32,18 @@ from .service import KIND_NL
 
 class EntryError(ValueError):
     """Dutch message for the console."""
+
+
+def version(entry: KnowledgeEntry) -> str:
+    """What the approver read: the approval form carries it, so a text changed meanwhile is not approved."""
+    return hashlib.sha256(f"{entry.question}\x00{entry.answer}".encode()).hexdigest()[:16]
+
+
+def has_edited(s, entry_id: int, advisor_id: int) -> bool:
+    """Did this advisor ever change the entry's text (the audit log keeps every edit)?"""
+    edits = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "knowledge.edited",
+                                                      AuditEntry.actor_id == advisor_id)).all()
+    return any(d.get("entry") == entry_id and d.get("changed", True) for d in edits)  # older rows: any edit
 
 
 def citation_title(day: datetime) -> str:
@@ -90,10 +105,14 @@ class KnowledgeDesk:
                 raise EntryError("Alleen de auteur of een redacteur kan dit concept bewerken.")
             if entry.status != "draft":
                 raise EntryError("Alleen concepten kunnen worden bewerkt.")
+            changed = (entry.question, entry.answer) != (question.strip(), answer.strip())
             entry.question, entry.answer = question.strip(), answer.strip()
-            audit(s, actor_id, "knowledge.edited", entry=entry.id)
+            if changed:
+                entry.last_editor_id = actor_id
+            audit(s, actor_id, "knowledge.edited", entry=entry.id, changed=changed)
 
-    def approve(self, entry_id: int, approver_id: int) -> KnowledgeEntry:
+    def approve(self, entry_id: int, approver_id: int, seen_version: str | None = None) -> KnowledgeEntry:
+        """Publishes the draft. ``seen_version`` (the console always sends it): the text the approver read."""
         with self.db.session() as s:
             entry = self._get(s, entry_id, lock=True)
             approver = s.get(Advisor, approver_id)
@@ -101,8 +120,14 @@ class KnowledgeDesk:
                 raise EntryError("Goedkeuren mag alleen iemand met de rol redacteur.")
             if entry.author_id == approver_id:
                 raise EntryError("Een tweede persoon moet goedkeuren: u heeft dit antwoord zelf voorgesteld.")
+            if entry.last_editor_id == approver_id or has_edited(s, entry.id, approver_id):
+                raise EntryError("Een tweede persoon moet goedkeuren: u heeft de tekst zelf bewerkt. Vraag een "
+                                 "andere redacteur om het te lezen en goed te keuren.")
             if entry.status != "draft":
                 raise EntryError("Dit antwoord is niet (meer) een concept.")
+            if seen_version is not None and seen_version != version(entry):
+                raise EntryError("De tekst is gewijzigd nadat u de pagina opende. Lees de nieuwe versie en keur "
+                                 "die goed.")
             self._check_clean(entry.question, entry.answer)
             entry.status, entry.approver_id, entry.published_at = "published", approver_id, utcnow()
             audit(s, approver_id, "knowledge.published", entry=entry.id)

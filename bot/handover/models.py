@@ -200,12 +200,15 @@ class KnowledgeEntry(Base):
     theme: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published | retracted
     author_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
+    # four eyes: the approver is neither the author nor the last editor (nor anyone who edited it)
+    last_editor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column()
     retracted_at: Mapped[datetime | None] = mapped_column()
 
     author: Mapped[Advisor | None] = relationship(foreign_keys=[author_id])
+    last_editor: Mapped[Advisor | None] = relationship(foreign_keys=[last_editor_id])
     approver: Mapped[Advisor | None] = relationship(foreign_keys=[approver_id])
 
 
@@ -223,6 +226,7 @@ class LoginAttempt(Base):
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the lower-cased e-mail
+    address: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash of the client address
     ok: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.engine.tickets import TicketRef, TicketRequest, deadline_for
 
-from . import routing
+from . import access, askerdata, routing
 from .audit import audit
 from .db import Database
 from .models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Conversation,
@@ -207,9 +207,11 @@ class QueueService:
 
     # ------------------------------------------------------------------ advisor side
     def claim(self, ref: str, advisor_id: int) -> bool:
-        """Atomic: of two advisors claiming at once exactly one wins (a conditional UPDATE)."""
+        """Atomic: of two advisors claiming at once exactly one wins (a conditional UPDATE). Only a ticket
+        in the advisor's scope (``access``); TicketError otherwise."""
         now = self.clock()
         with self.db.session() as s:
+            self._authorise(s, self.get(s, ref), advisor_id, "claim", claimant_only=False)
             res = s.execute(update(Ticket).where(
                 Ticket.ref == ref,
                 or_(Ticket.status == NEW,
@@ -235,6 +237,8 @@ class QueueService:
             ticket = s.scalars(q).first()
             if ticket is None:
                 return None
+            if not access.in_scope(s, ticket, advisor):  # an admin without a team takes from every queue
+                self._authorise(s, ticket, advisor_id, "claim", claimant_only=False)
             ticket.status, ticket.assignee_id, ticket.claimed_at, ticket.updated_at = CLAIMED, advisor_id, now, now
             audit(s, advisor_id, "ticket.claimed", ticket, next=True)
             return ticket.ref
@@ -256,11 +260,12 @@ class QueueService:
         with self.db.session() as s:
             ticket = self._locked(s, ref)
             if ticket.status == NEW or (ticket.status == REOPENED and ticket.assignee_id is None):
+                self._authorise(s, ticket, advisor_id, "reply", claimant_only=False)
                 ticket.assignee_id, ticket.claimed_at = advisor_id, now  # replying claims
             elif ticket.status not in (CLAIMED, REOPENED):
                 raise TicketError(f"Dit ticket kan niet beantwoord worden (status: {_status_nl(ticket.status)}).")
-            elif ticket.assignee_id != advisor_id:
-                raise TicketError("Dit ticket is door een andere adviseur geclaimd.")
+            elif ticket.assignee_id != advisor_id:  # no override here: an admin takes it over first (transfer)
+                raise TicketError(access.NOT_YOURS)
             reply = Reply(ticket_id=ticket.id, advisor_id=advisor_id, kind=kind, text=text, created_at=now)
             s.add(reply)
             s.flush()
@@ -284,8 +289,13 @@ class QueueService:
     def release(self, ref: str, advisor_id: int) -> None:
         with self.db.session() as s:
             ticket = self._locked(s, ref)
-            if ticket.status not in (CLAIMED, REOPENED) or ticket.assignee_id != advisor_id:
+            if ticket.status not in (CLAIMED, REOPENED) or ticket.assignee_id is None:
                 raise TicketError("Alleen uw eigen geclaimde tickets kunt u teruggeven.")
+            if ticket.assignee_id != advisor_id:
+                advisor = s.get(Advisor, advisor_id)
+                if advisor is None or not advisor.has_role("admin"):
+                    raise TicketError("Alleen uw eigen geclaimde tickets kunt u teruggeven.")
+                self._authorise(s, ticket, advisor_id, "release", claimant_only=True)
             ticket.status, ticket.assignee_id, ticket.updated_at = NEW, None, self.clock()
             audit(s, advisor_id, "ticket.released", ticket)
 
@@ -298,6 +308,7 @@ class QueueService:
             ticket = self._locked(s, ref)
             if ticket.status not in OPEN_STATES:
                 raise TicketError(f"Dit ticket kan niet worden overgedragen (status: {_status_nl(ticket.status)}).")
+            self._authorise(s, ticket, actor_id, "transfer", claimant_only=True)
             now = self.clock()
             if advisor_id is not None:
                 target = s.get(Advisor, advisor_id)
@@ -319,6 +330,8 @@ class QueueService:
             ticket = self._locked(s, ref)
             if ticket.status == CLOSED:
                 raise TicketError("Dit ticket is al gesloten.")
+            if actor_id is not None:  # None: the system (housekeeping)
+                self._authorise(s, ticket, actor_id, "close", claimant_only=True)
             now = self.clock()
             ticket.status, ticket.closed_at, ticket.updated_at, ticket.deadline = CLOSED, now, now, None
             audit(s, actor_id, "ticket.closed", ticket)
@@ -390,6 +403,13 @@ class QueueService:
         return or_(Ticket.team_id == advisor.team_id, Ticket.team_id.is_(None),
                    and_(Ticket.escalated, Ticket.team_id.in_(backed)))
 
+    @staticmethod
+    def _authorise(s: Session, ticket: Ticket, advisor_id: int, action: str, claimant_only: bool) -> None:
+        try:
+            access.authorise(s, ticket, s.get(Advisor, advisor_id), action, claimant_only=claimant_only)
+        except PermissionError as exc:
+            raise TicketError(str(exc)) from None
+
     def _locked(self, s: Session, ref: str) -> Ticket:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref).with_for_update()).first()
         if ticket is None:
@@ -397,95 +417,31 @@ class QueueService:
         return ticket
 
 
-    def export_asker(self, asker: str) -> dict:
-        """Right of access: everything kept about one asker (all of it already redacted), as plain data."""
-        from .models import Conversation, Feedback
+    def export_asker(self, asker: str, secret: str) -> dict:
+        """Right of access: everything kept about one asker (all of it already redacted), as plain data.
+        ``secret``: the settings' secret key, which links insight events to the asker (askerdata.py)."""
+        from bot.insights.events import asker_key
 
         with self.db.session() as s:
-            convs = s.scalars(select(Conversation).where(Conversation.asker == asker).order_by(Conversation.created_at)).all()
-            tickets = s.scalars(select(Ticket).where(Ticket.asker == asker).order_by(Ticket.id)).all()
-            conv_ids = sorted({c.id for c in convs} | {t.conversation_id for t in tickets})
-            messages = s.scalars(select(Message).where(Message.conversation_id.in_(conv_ids),
-                                                       Message.author != "reset").order_by(Message.at, Message.id)).all()
-            feedback = s.scalars(select(Feedback).where(Feedback.conversation_id.in_(conv_ids))).all()
-            return {
-                "asker": asker,
-                "conversations": [{"id": c.id, "channel": c.channel, "language": c.language, "region": c.region,
-                                   "role": c.role, "created_at": c.created_at.isoformat(),
-                                   "last_seen_at": c.last_seen_at.isoformat()} for c in convs],
-                "messages": [{"conversation_id": m.conversation_id, "author": m.author, "text": m.text,
-                              "at": m.at.isoformat()} for m in messages],
-                "tickets": [{"ref": t.ref, "status": t.status, "priority": t.priority, "question": t.question,
-                             "created_at": t.created_at.isoformat(),
-                             "replies": [{"kind": r.kind, "text": r.text, "at": r.created_at.isoformat()}
-                                         for r in t.replies]} for t in tickets],
-                "feedback": [{"helpful": f.helpful, "at": f.at.isoformat()} for f in feedback],
-            }
+            return askerdata.export(s, asker, asker_key(secret, asker))
 
-    def erase_asker(self, asker: str) -> dict[str, int]:
-        """Right to erasure: the asker's conversations, messages, addresses and unsent replies go; their
-        tickets stay only as anonymous records (no question, no context) so the statistics still add up."""
-        from sqlalchemy import delete
+    def erase_asker(self, asker: str, secret: str) -> dict[str, int]:
+        """Right to erasure: every table that holds something of the asker (askerdata.COVERAGE); tickets and
+        insight events stay only as anonymous records so the statistics still add up."""
+        from bot.insights.events import asker_key
 
-        from .models import ChannelAddress, Conversation, Feedback, InboxMessage
-
-        now = self.clock()
         with self.db.session() as s:
-            conv_ids = list(s.scalars(select(Conversation.id).where(Conversation.asker == asker)))
-            tickets = s.scalars(select(Ticket).where(Ticket.asker == asker).with_for_update()).all()
-            conv_ids = sorted(set(conv_ids) | {t.conversation_id for t in tickets})
-            for t in tickets:
-                t.question, t.context, t.draft, t.asker = "[gewist op verzoek van de vrager]", [], None, "gewist"
-                if t.status != CLOSED:
-                    t.status, t.closed_at, t.deadline = CLOSED, now, None
-                audit(s, None, "ticket.erased", t)
-            for r in s.scalars(select(Reply).where(Reply.ticket_id.in_([t.id for t in tickets]))):
-                r.text = "[gewist]"
-            cancelled = s.execute(update(Delivery).where(Delivery.asker == asker, Delivery.status != "sent")
-                                  .values(status="cancelled", text="", last_error="gewist")
-                                  .execution_options(synchronize_session=False)).rowcount
-            s.execute(update(Delivery).where(Delivery.asker == asker).values(text="", asker="gewist")
-                      .execution_options(synchronize_session=False))
-            counts = {"tickets": len(tickets), "deliveries_cancelled": cancelled}
-            for model, name in ((Message, "messages"), (ChannelAddress, "addresses"), (InboxMessage, "inbox"),
-                                (Feedback, "feedback")):
-                counts[name] = s.execute(delete(model).where(model.conversation_id.in_(conv_ids))
-                                         .execution_options(synchronize_session=False)).rowcount
-            for t in tickets:
-                t.conversation_id = _erased_conversation(s, now)
-            counts["conversations"] = s.execute(delete(Conversation).where(Conversation.id.in_(conv_ids))
-                                                .execution_options(synchronize_session=False)).rowcount
-            audit(s, None, "asker.erased", **counts)
-            return counts
+            counts = askerdata.erase(s, asker, asker_key(secret, asker), self.clock())
+        askerdata.checkpoint(self.db)
+        return counts
 
     def apply_retention(self, days: int) -> dict[str, int]:
-        """Storage limitation: messages older than ``days`` go, tickets closed longer ago than that keep
-        only what the statistics need, replies already fetched or sent lose their text."""
-        from sqlalchemy import delete
-
-        from .models import InboxMessage
-
-        cutoff = self.clock() - timedelta(days=days)
+        """Storage limitation: what is older than ``days`` keeps no trace of the asker (askerdata.retain)."""
         with self.db.session() as s:
-            counts = {"messages": s.execute(delete(Message).where(Message.at < cutoff)
-                                            .execution_options(synchronize_session=False)).rowcount}
-            old = s.scalars(select(Ticket).where(Ticket.status == CLOSED, Ticket.closed_at < cutoff,
-                                                 Ticket.asker != "verlopen").with_for_update(skip_locked=True)).all()
-            for t in old:
-                t.question, t.context, t.draft, t.asker = "[verlopen bewaartermijn]", [], None, "verlopen"
-            if old:
-                s.execute(update(Reply).where(Reply.ticket_id.in_([t.id for t in old])).values(text="[verlopen]")
-                          .execution_options(synchronize_session=False))
-            counts["tickets_anonymised"] = len(old)
-            counts["inbox"] = s.execute(delete(InboxMessage).where(InboxMessage.created_at < cutoff)
-                                        .execution_options(synchronize_session=False)).rowcount
-            counts["deliveries"] = s.execute(
-                update(Delivery).where(Delivery.created_at < cutoff, Delivery.status.in_(("sent", "failed", "cancelled")),
-                                       Delivery.text != "").values(text="")
-                .execution_options(synchronize_session=False)).rowcount
-            if any(counts.values()):
-                audit(s, None, "retention.applied", days=days, **counts)
-            return counts
+            counts = askerdata.retain(s, days, self.clock())
+        if any(counts.values()):
+            askerdata.checkpoint(self.db)
+        return counts
 
     def all(self) -> list[dict]:
         """Every ticket as a plain dict (oldest first): for exports and tests."""
@@ -510,14 +466,6 @@ def personal_data_kinds(text: str) -> list[str]:
     from bot.privacy import get_redactor
 
     return sorted({KIND_NL.get(s.kind, s.kind.lower()) for s in get_redactor().find(text)})
-
-
-def _erased_conversation(s: Session, now: datetime) -> str:
-    """Anonymous tickets keep a foreign key: they all point at one placeholder conversation."""
-    if s.get(Conversation, "gewist") is None:
-        s.add(Conversation(id="gewist", channel="gewist", asker="gewist", created_at=now, last_seen_at=now))
-        s.flush()
-    return "gewist"
 
 
 def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:

@@ -11,14 +11,19 @@ from bot.handover.models import InsightEvent, utcnow
 log = logging.getLogger(__name__)
 
 
+def asker_key(secret: str, asker: str) -> str:
+    """Another keyed hash of the pseudonym: insights count distinct askers but cannot be joined to tickets
+    without the secret (export and erasure have it: bot/handover/askerdata.py)."""
+    key = hmac.new(secret.encode(), b"insights", hashlib.sha256).digest()
+    return hmac.new(key, asker.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 class EventRecorder:
     def __init__(self, db: Database, secret: str):
-        self.db = db
-        self._key = hmac.new(secret.encode(), b"insights", hashlib.sha256).digest()
+        self.db, self._secret = db, secret
 
     def _asker_key(self, asker: str) -> str:
-        # Another keyed hash: insights can count distinct askers but cannot be joined to tickets.
-        return hmac.new(self._key, asker.encode(), hashlib.sha256).hexdigest()[:32]
+        return asker_key(self._secret, asker)
 
     def question_event(self, msg, outcome) -> InsightEvent:
         """The event for one answered question, unsaved: the engine stores it with the answer."""

@@ -1,6 +1,7 @@
 """What advisors, editors and admins do in the console, checked in the pages and in the database."""
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -9,7 +10,9 @@ from bot.handover.conversations import DbConversations
 from bot.handover.learning import citation_title
 from bot.handover.models import Advisor, AuditEntry, Delivery, KnowledgeEntry, Team, Ticket
 
-from .conftest import PASSWORD, logged_in, login, new_ticket
+from bot.handover.accounts import create_advisor
+
+from .conftest import PASSWORD, csrf_of, logged_in, login, new_ticket
 
 
 def ticket_row(world, ref: str) -> Ticket:
@@ -170,9 +173,19 @@ def test_transfer_to_a_team_and_to_an_advisor(world, client):
     t = ticket_row(world, ref)
     assert (t.team_id, t.status, t.assignee_id) == (world.ids["other_team"], "new", None)
 
+    # Team Noord's ticket now: the advisor of Team Midden can no longer move it (docs/queue.md, access)
+    page = flash_of(client, client.post(f"/tickets/{ref}/transfer", data={
+        "csrf": csrf, "advisor_id": str(world.ids["colleague"])}))
+    assert "hoort niet bij uw team" in page
+    assert ticket_row(world, ref).assignee_id is None
+    client.post("/logout", data={"csrf": csrf})
+    csrf = logged_in(client, "admin")  # an admin may: an override, audited
     client.post(f"/tickets/{ref}/transfer", data={"csrf": csrf, "advisor_id": str(world.ids["colleague"])})
     t = ticket_row(world, ref)
     assert (t.assignee_id, t.status) == (world.ids["colleague"], "claimed")
+    with world.db.session() as s:
+        overrides = [e.detail for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "ticket.override"))]
+    assert overrides == [{"overrides": "transfer", "team": world.ids["other_team"]}]
     with world.db.session() as s:
         notes = [e.detail.get("note") for e in s.scalars(select(AuditEntry).where(
             AuditEntry.action == "ticket.transferred"))]
@@ -250,11 +263,26 @@ def test_knowledge_loop_propose_and_second_person_approves(world, client):
     page = flash_of(client, client.post(f"/knowledge/{entry_id}/edit", data={
         "csrf": csrf, "question": "Hoe organiseer je een goede dialoogavond?", "answer": answer}))
     assert "Wijzigingen opgeslagen." in page
+    # Four eyes: whoever edited the text is its second author, not its reviewer (before: approved here)
+    assert 'id="four-eyes"' in page and "/approve" not in page
     page = flash_of(client, client.post(f"/knowledge/{entry_id}/approve", data={"csrf": csrf}))
+    assert "u heeft de tekst zelf bewerkt" in page
+    with world.db.session() as s:
+        assert s.get(KnowledgeEntry, entry_id).status == "draft"
+        reviewer = create_advisor(s, "editor2@ess.test", "Redacteur Twee", PASSWORD, "editor").id
+    client.post("/logout", data={"csrf": csrf})
+    login(client, "editor2@ess.test")
+    page = client.get(f"/knowledge/{entry_id}").text
+    csrf, seen = csrf_of(page), re.search(r'name="version" value="([^"]+)"', page).group(1)
+    page = flash_of(client, client.post(f"/knowledge/{entry_id}/approve", data={"csrf": csrf,
+                                                                                "version": "0" * 16}))
+    assert "De tekst is gewijzigd" in page  # not what the reviewer read
+    page = flash_of(client, client.post(f"/knowledge/{entry_id}/approve", data={"csrf": csrf, "version": seen}))
     assert "Goedgekeurd en gepubliceerd" in page
     with world.db.session() as s:
         entry = s.get(KnowledgeEntry, entry_id)
-        assert (entry.status, entry.approver_id) == ("published", world.ids["admin"])
+        assert (entry.status, entry.approver_id, entry.last_editor_id) == ("published", reviewer,
+                                                                           world.ids["admin"])
         assert entry.question == "Hoe organiseer je een goede dialoogavond?"
     listing = client.get("/knowledge").text
     assert citation_title(entry.published_at) in listing

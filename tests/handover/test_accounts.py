@@ -100,8 +100,8 @@ def test_export_and_erase_a_user_from_the_command_line(tmp_path, capsys, monkeyp
     assert main(["erase-user", "--asker", asker]) == 2  # refuses without --yes
     assert main(["erase-user", "--asker", asker, "--yes"]) == 0
     assert "tickets=1" in capsys.readouterr().out
-    after = QueueService(db).export_asker(asker)
+    after = QueueService(db).export_asker(asker, TEST_SECRET)
     assert after["tickets"] == [] and after["messages"] == [] and after["conversations"] == []
-    assert len(QueueService(db).export_asker("someone-else")["tickets"]) == 1  # nobody else touched
+    assert len(QueueService(db).export_asker("someone-else", TEST_SECRET)["tickets"]) == 1  # nobody else touched
     get_settings.cache_clear()
     db.dispose()
