@@ -302,7 +302,15 @@ def main(argv: list[str] | None = None) -> int:
     import bm25s  # noqa: F401  -- it sets its own logger to DEBUG on import: import first, then quieten it
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return args.func(args)
+    from pydantic import ValidationError
+
+    from bot.config import ConfigError, one_line
+
+    try:
+        return args.func(args)
+    except (ConfigError, ValidationError) as exc:  # the operator gets one line, not a traceback
+        print(f"configuratiefout / configuration error: {one_line(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

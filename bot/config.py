@@ -15,6 +15,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "development-only-not-secret"  # refused outside development
 
 
+class ConfigError(ValueError):
+    """A setting that makes a command impossible; `essbot` prints the message as one line and exits 2."""
+
+
+def one_line(exc: Exception) -> str:
+    """A configuration error as one line for the operator (a pydantic ValidationError lists every field)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or 'settings'}: "
+                         f"{str(e.get('msg', '')).removeprefix('Value error, ')}" for e in errors())
+    return " ".join(str(exc).split())
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ESSBOT_", env_file=".env", extra="ignore")
 
@@ -115,6 +128,10 @@ class Settings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8700", description="Where the API, widget and console are reached.")
     insights_min_askers: int = Field(5, description="Insights hide every figure, chart point and example based on "
                                                     "fewer distinct askers than this; values below 5 count as 5.")
+
+    metrics_token: str | None = Field(None, description="Bearer token a Prometheus scraper sends for /metrics; "
+                                      "without it /metrics answers only on loopback. Never forward /metrics "
+                                      "at the public proxy.")
 
     # --- scale-out ---------------------------------------------------------------------
     redis_url: str | None = Field(None, description="redis://host:6379/0 — shares rate limits and wakes live reply "

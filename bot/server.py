@@ -87,14 +87,29 @@ def app_factory() -> FastAPI:
     return create_server(get_settings())
 
 
+def check_config(settings) -> None:
+    """Settings `serve` cannot run with, found before anything is loaded (ConfigError: one line, exit 2)."""
+    if settings.telegram_token and not settings.telegram_webhook_secret:
+        from bot.channels.telegram.webhook import WEBHOOK_SECRET_MISSING
+        from bot.config import ConfigError
+
+        raise ConfigError(WEBHOOK_SECRET_MISSING)
+
+
 def serve(settings, with_worker: bool = True, workers: int = 1) -> None:
     import uvicorn
 
     from bot.handover.worker import Worker
 
+    check_config(settings)
+
     # URLs carry widget tokens: no access log. Behind a proxy: trust its X-Forwarded-* headers.
+    from bot.observability.logs import uvicorn_log_config
+
     opts = dict(host=settings.console_host, port=settings.console_port, proxy_headers=True,
                 server_header=False, log_level="warning", access_log=False)
+    if uvicorn_log_config() is not None:  # JSON logs: uvicorn's tracebacks as JSON lines too
+        opts["log_config"] = uvicorn_log_config()
     stop = threading.Event()
     if workers > 1:
         # uvicorn spawns the workers (fresh interpreters); this process supervises and runs the one worker

@@ -17,6 +17,7 @@ from bot.handover.senders import OutgoingReply
 from bot.handover.service import QueueService
 
 from .identity import pseudonym, seal, unseal
+from .junk import refuse_junk
 from .ratelimit import make_limiter
 from .urgent import URGENT_LIMIT_FACTOR, reads_urgent
 
@@ -36,17 +37,21 @@ class Gateway:
         return InboundMessage(channel=channel, asker=asker, conversation_id=conversation_id, text=text or "",
                               language=language, role=role, region=region)
 
-    def limit(self, asker: str, text: str | None) -> None:
-        """The asker's limit; a message that reads as urgent is held only to the (much higher) urgent limit."""
-        (self.urgent_limit if reads_urgent(text) else self.asker_limit).hit(asker)
+    def limit(self, asker: str, text: str | None, language: str | None = None) -> None:
+        """The asker's limit; a message that reads as urgent is held only to the (much higher) urgent limit.
+        Then a message without a single word is refused (JunkMessage), never an urgent one."""
+        urgent = reads_urgent(text)
+        (self.urgent_limit if urgent else self.asker_limit).hit(asker)
+        if not urgent:
+            refuse_junk(text, language)
 
     def ask(self, channel: str, asker: str, conversation_id: str, text: str, **kw) -> Outcome:
         """Raises RateLimited or MessageRejected (its ``text`` is for the asker)."""
-        self.limit(asker, text)
+        self.limit(asker, text, kw.get("language"))
         return self.engine.handle(self._message(channel, asker, conversation_id, text, **kw))
 
     def ask_advisor(self, channel: str, asker: str, conversation_id: str, text: str = "", **kw) -> Outcome | None:
-        self.limit(asker, text)
+        self.limit(asker, text, kw.get("language"))
         return self.engine.request_advisor(self._message(channel, asker, conversation_id, text, **kw))
 
     def feedback(self, channel: str, asker: str, conversation_id: str, helpful: bool, **kw) -> Outcome | None:

@@ -111,8 +111,11 @@ def serve(settings, with_worker: bool = True) -> None:
     stop = threading.Event()
     if with_worker:
         Worker(settings, app.state.db, build_senders(settings)).start_thread(stop)
+    from bot.observability.logs import uvicorn_log_config
+
+    extra = {"log_config": uvicorn_log_config()} if uvicorn_log_config() is not None else {}
     try:
         uvicorn.run(app, host=settings.console_host, port=settings.console_port,
-                    proxy_headers=True, server_header=False, log_level="warning")
+                    proxy_headers=True, server_header=False, log_level="warning", **extra)
     finally:
         stop.set()

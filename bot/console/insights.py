@@ -36,11 +36,19 @@ def _embeddings(request: Request):
     return state.insight_embeddings
 
 
+# Dates a filter may name: the bot's own lifetime, with room. Beyond it a week or a day more overflows
+# Python's date (9999-12-31 + 1 day) and was a 500; now it is a 400 like any malformed date.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _date(value: str) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         raise HTTPException(400) from None
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise HTTPException(400)
+    return day
 
 
 def _filters(start: str, end: str, theme: str, region: str, channel: str) -> Filters:

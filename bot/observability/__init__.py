@@ -17,7 +17,7 @@ def install(app, settings, db) -> None:
 
     app.add_middleware(HttpMetricsMiddleware)
     router = APIRouter()
-    router.include_router(metrics_router(db))
+    router.include_router(metrics_router(db, settings.metrics_token))
     router.include_router(readiness_router(settings, db))
     app.include_router(router)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import datetime, timezone
 
 REDACTED_FIELDS = frozenset({"text", "question", "answer", "reply"})
@@ -47,3 +48,26 @@ def json_handler(stream=None) -> logging.Handler:
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactTextFilter())
     return handler
+
+
+def json_logs() -> bool:
+    return os.environ.get("ESSBOT_LOG_FORMAT") == "json"
+
+
+def uvicorn_log_config() -> dict | None:
+    """With JSON logs, uvicorn's own loggers (its tracebacks of a failed request included) write JSON lines
+    too: uvicorn applies this dictConfig itself, also in each worker process of `serve --workers N`. None:
+    uvicorn's default plain-text configuration."""
+    if not json_logs():
+        return None
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"],
+               "stream": "ext://sys.stderr"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "bot.observability.logs.JsonFormatter"}},
+        "filters": {"redact": {"()": "bot.observability.logs.RedactTextFilter"}},
+        "handlers": {"json": handler},
+        # uvicorn's loggers go to the root handler; the access log stays off (URLs carry widget tokens)
+        "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "root": {"handlers": ["json"], "level": "WARNING"},
+    }

@@ -6,10 +6,13 @@ and reasons defined in code, channel names and delivery results.
 """
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -119,7 +122,20 @@ class _Shared(Collector):
         yield from REGISTRY.collect()
 
 
-def metrics_router(db) -> APIRouter:
+def may_scrape(request: Request, token: str | None) -> bool:
+    """/metrics is not public: with ``metrics_token`` set a scraper sends it as a bearer token; without it
+    only this machine (loopback) may read. Behind the proxy the client is the proxy or, with trusted
+    forwarded headers, the real client: neither is loopback. The shipped Caddyfile does not forward it."""
+    if token:
+        sent = request.headers.get("authorization", "")
+        return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    try:
+        return request.client is not None and ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:  # not an address (a test client's name)
+        return False
+
+
+def metrics_router(db, token: str | None = None) -> APIRouter:
     # Per app: the shared process-wide metrics plus this app's database.
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Shared())
@@ -127,7 +143,10 @@ def metrics_router(db) -> APIRouter:
     router = APIRouter()
 
     @router.get("/metrics", include_in_schema=False)
-    def metrics():
+    def metrics(request: Request):
+        if not may_scrape(request, token):
+            return JSONResponse({"error": {"code": "forbidden", "message_nl": "Geen toegang.",
+                                           "message_en": "Forbidden."}}, status_code=403)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -22,16 +22,21 @@ from tests.channels.world import API_KEY, ORIGIN, QUESTION, SITE, World
 from tests.services import free_port
 
 
+METRICS_TOKEN = "metrics-" + "m" * 24
+
+
 @pytest.fixture
 def world(settings, embeddings, tmp_path):
-    w = World(settings, embeddings, tmp_path)
+    # /metrics is not public: the test scrapes as Prometheus would, with the token (tests/trust for refusals)
+    w = World(settings, embeddings, tmp_path, metrics_token=METRICS_TOKEN)
     yield w
     w.close()
 
 
 def server(world, settings=None, db=None):
     rt = Runtime(world.settings, db or world.db, world.queue, world.engine, world.gateway)
-    return TestClient(create_server(settings or world.settings, rt), headers={"Origin": ORIGIN})
+    return TestClient(create_server(settings or world.settings, rt),
+                      headers={"Origin": ORIGIN, "Authorization": f"Bearer {METRICS_TOKEN}"})
 
 
 def sample(name, **labels) -> float:

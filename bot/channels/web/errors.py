@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.channels.junk import JunkMessage
 from bot.channels.ratelimit import RateLimited
 from bot.engine.engine import MessageRejected
 from bot.engine.texts import text as T
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 ERRORS: dict[str, tuple[int, str]] = {
     "invalid_json": (400, "api.error.invalid_json"),
     "empty": (422, "api.error.empty"),
+    "no_words": (422, "api.error.no_words"),
     "unauthorized": (401, "api.error.unauthorized"),
     "unknown_site": (403, "api.error.unknown_site"),
     "origin_refused": (403, "api.error.origin_refused"),
@@ -203,6 +205,8 @@ async def call_gateway(fn, *args, **kw):
         return await run_in_threadpool(fn, *args, **kw)
     except RateLimited as exc:
         raise rate_limited(exc.retry_after) from None
+    except JunkMessage:
+        raise ApiError("no_words") from None
     except MessageRejected:
         raise ApiError("empty") from None
     except Exception as exc:
