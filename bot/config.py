@@ -108,8 +108,9 @@ class Settings(BaseSettings):
                                                      "container behind a proxy.")
     console_port: int = Field(8700, description="Port of the API, widget and console.")
     session_hours: int = Field(10, description="Lifetime of a console login session.")
-    login_max_failures: int = Field(5, description="Failed logins per account per 15 minutes before it is "
-                                                   "throttled.")
+    login_max_failures: int = Field(5, description="Failed logins per account, and per client address, in 15 "
+                                    "minutes before each further attempt waits 1, 2, 4 ... seconds (at most 30 s "
+                                    "per account, 15 min per address); never a lockout.")
     secure_cookies: bool | None = Field(None, description="Default: on outside development.")
 
     # --- channels ------------------------------------------------------------------
@@ -122,7 +123,11 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = Field(None, description="Secret token Telegram sends with each webhook.")
     widget_sites: dict[str, list[str]] = Field(default_factory=dict, description='Site key -> allowed origins, '
                                                'e.g. {"gemeente-a": ["https://www.gemeente-a.nl"]}.')
-    site_messages_per_minute: int = Field(120, description="Per widget site, all its askers together.")
+    client_requests_per_minute: int = Field(60, description="Per client address on the widget (new conversations, "
+                                            "messages, feedback, hand-overs), checked before the site's limit.")
+    site_messages_per_minute: int = Field(120, description="Per widget site, all its askers together; when spent, "
+                                          "clients with fewer than 3 requests in the minute still pass, up to twice "
+                                          "this (the limit degrades rather than locking every visitor out).")
     api_messages_per_minute: int = Field(120, description="Per partner API key.")
     api_keys: dict[str, str] = Field(default_factory=dict, description="Partner name -> SHA-256 (hex) of its API key.")
     public_url: str = Field("http://127.0.0.1:8700", description="Where the API, widget and console are reached.")

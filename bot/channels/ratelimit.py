@@ -84,6 +84,39 @@ class RedisRateLimiter(RateLimiter):
             raise RateLimited(max(float(wait), 0.0))
 
 
+class FairLimit:
+    """A budget shared by many clients (a widget site) that one client cannot use up for all.
+
+    Per client first: one address gets ``per_client`` requests a window, whatever Origin it claims. Then the
+    shared budget; when it is spent, the shared limit degrades instead of locking everyone: a client with
+    fewer than ``FAIR_SHARE`` requests in the window still passes (a visitor opening the chat), up to an
+    overflow of ``OVERFLOW_FACTOR`` times the budget, which bounds the load of many addresses at once.
+    """
+
+    FAIR_SHARE = 3
+    OVERFLOW_FACTOR = 2
+
+    def __init__(self, settings, name: str, per_client: int, shared: int, window: float = 60):
+        self.client = make_limiter(settings, f"{name}-client", per_client, window)
+        self.light = make_limiter(settings, f"{name}-light", self.FAIR_SHARE, window)
+        self.shared = make_limiter(settings, name, shared, window)
+        self.overflow = make_limiter(settings, f"{name}-overflow", shared * self.OVERFLOW_FACTOR, window)
+
+    def hit(self, shared_key: str, client_key: str) -> None:
+        self.client.hit(f"{shared_key}:{client_key}")
+        try:
+            self.light.hit(f"{shared_key}:{client_key}")
+            light = True
+        except RateLimited:
+            light = False
+        try:
+            self.shared.hit(shared_key)
+        except RateLimited:
+            if not light:
+                raise
+            self.overflow.hit(shared_key)
+
+
 _clients: dict[str, object] = {}
 _clients_lock = threading.Lock()
 

@@ -1,10 +1,13 @@
 """Login and logout."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from bot.handover.accounts import AccountError, authenticate, end_session, start_session
+from bot.handover.accounts import AccountError, Throttled, authenticate, end_session, start_session
 from bot.handover.audit import audit
 
 from .security import (LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, action, load_actor, login_csrf_ok, login_token,
@@ -12,6 +15,13 @@ from .security import (LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, action, load_ac
 from .views import render
 
 router = APIRouter()
+
+
+def _address(request: Request) -> str:
+    """A keyed hash of the client's address (as the proxy forwarded it): throttling needs no raw address."""
+    host = request.client.host if request.client else "-"
+    return hmac.new(request.app.state.settings.secret_key.encode(), f"login-address:{host}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def _login_page(request: Request, next_url: str, error: str | None = None, status: int = 200):
@@ -37,16 +47,22 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), csr
     settings = request.app.state.settings
     if not login_csrf_ok(settings.secret_key, request.cookies.get(LOGIN_COOKIE), csrf):
         raise CsrfFailed()
-    error = None
+    error, retry_after = None, 0
     with request.app.state.db.session() as s:
         # The error is caught inside the transaction: the failed attempt must be committed to count.
         try:
-            advisor = authenticate(s, email, password, settings.login_max_failures)
+            advisor = authenticate(s, email, password, settings.login_max_failures, address=_address(request))
             end_session(s, request.cookies.get(SESSION_COOKIE))
             token, _ = start_session(s, advisor, settings.session_hours)
+        except Throttled as exc:
+            error, retry_after = str(exc), exc.retry_after
         except AccountError as exc:
             error = str(exc)
     if error:
+        if retry_after:
+            response = _login_page(request, safe_next(next), error, 429)
+            response.headers["Retry-After"] = str(retry_after)
+            return response
         return _login_page(request, safe_next(next), error, 400)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=bool(settings.secure_cookies),

@@ -1,7 +1,16 @@
-"""Advisor accounts: argon2 password hashes, login throttling and server-side sessions."""
+"""Advisor accounts: argon2 password hashes, login throttling and server-side sessions.
+
+Login throttling grows delays, it never locks an account (a lockout let anyone shut an advisor out with
+five wrong passwords). Failures are counted per account and per client address over 15 minutes; beyond
+``max_failures`` each further attempt waits 1, 2, 4 ... seconds after the last failure: at most
+``ACCOUNT_MAX_DELAY`` per account (so the real advisor, elsewhere, waits seconds, not a quarter of an
+hour) and ``ADDRESS_MAX_DELAY`` per address (the one guessing waits ever longer). A refused attempt is
+not recorded: waiting out the delay is all it takes.
+"""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,6 +26,8 @@ _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not-a-password-" + secrets.token_hex(8))  # equal work for unknown accounts
 MIN_PASSWORD = 12
 THROTTLE_WINDOW = timedelta(minutes=15)
+ACCOUNT_MAX_DELAY = 30.0  # seconds
+ADDRESS_MAX_DELAY = 900.0
 
 
 class AccountError(ValueError):
@@ -24,7 +35,13 @@ class AccountError(ValueError):
 
 
 class Throttled(AccountError):
-    pass
+    def __init__(self, retry_after: float):
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(f"Te veel mislukte pogingen. Probeer het over {self.retry_after} seconden opnieuw.")
+
+
+def _delay(failures: int, free: int, cap: float) -> float:
+    return 0.0 if failures < free else min(2.0 ** (failures - free), cap)
 
 
 def hash_password(password: str) -> str:
@@ -54,20 +71,34 @@ def create_advisor(s: Session, email: str, name: str, password: str, role: str =
     return advisor
 
 
+def _wait(s: Session, column, value: str | None, now: datetime, free: int, cap: float) -> float:
+    """Seconds still to wait for this account or address (0: may try)."""
+    if value is None:
+        return 0.0
+    n, last = s.execute(select(func.count(), func.max(LoginAttempt.at)).where(
+        column == value, LoginAttempt.ok.is_(False), LoginAttempt.at > now - THROTTLE_WINDOW)).one()
+    if not n:
+        return 0.0
+    if last.tzinfo is None:  # func.max bypasses the column type on SQLite
+        last = last.replace(tzinfo=now.tzinfo)
+    return _delay(n, free, cap) - (now - last).total_seconds()
+
+
 def authenticate(s: Session, email: str, password: str, max_failures: int = 5,
-                 now: datetime | None = None) -> Advisor:
-    """The advisor, or AccountError; ``max_failures`` failures in 15 minutes throttle the account.
+                 now: datetime | None = None, address: str | None = None) -> Advisor:
+    """The advisor, or AccountError (Throttled: wait ``retry_after`` seconds; see the module's docstring).
+    ``address``: a keyed hash of the client's address (the console makes it), for throttling per address.
 
     The attempt is recorded in ``s``: catch the error inside the transaction, or the failure is rolled
     back with it and never counts.
     """
     now = now or utcnow()
     key = _account_key(email)
-    failures = s.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.account == key, LoginAttempt.ok.is_(False), LoginAttempt.at > now - THROTTLE_WINDOW)) or 0
-    if failures >= max_failures:
-        s.add(LoginAttempt(account=key, ok=False, at=now))
-        raise Throttled("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
+    wait = max(_wait(s, LoginAttempt.account, key, now, max_failures, ACCOUNT_MAX_DELAY),
+               _wait(s, LoginAttempt.address, address, now, max_failures, ADDRESS_MAX_DELAY))
+    if wait > 0:
+        raise Throttled(wait)
+    s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))  # only the window matters
     advisor = s.scalars(select(Advisor).where(Advisor.email == email.strip().lower())).first()
     ok = False
     try:
@@ -75,7 +106,7 @@ def authenticate(s: Session, email: str, password: str, max_failures: int = 5,
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and advisor.active
-    s.add(LoginAttempt(account=key, ok=ok, at=now))
+    s.add(LoginAttempt(account=key, address=address, ok=ok, at=now))
     if not ok:
         raise AccountError("E-mailadres of wachtwoord onjuist.")
     if _hasher.check_needs_rehash(advisor.password_hash):

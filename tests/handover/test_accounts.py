@@ -22,13 +22,28 @@ def test_passwords_are_argon2_and_logins_are_throttled(db):
         assert a.email == "a@example.org" and a.password_hash.startswith("$argon2id$")
         assert PASSWORD not in a.password_hash
         assert authenticate(s, " a@example.org ", PASSWORD).id == aid
-    for _ in range(5):
+    start = utcnow()
+    for i in range(5):
         with db.session() as s, pytest.raises(AccountError):  # caught inside: the failure must commit
-            authenticate(s, "a@example.org", "fout-wachtwoord-123")
-    with db.session() as s, pytest.raises(Throttled):
-        authenticate(s, "a@example.org", PASSWORD)  # even the right password waits now
-    with db.session() as s:  # after the window it works again
-        assert authenticate(s, "a@example.org", PASSWORD, now=utcnow() + timedelta(minutes=16)).id == aid
+            authenticate(s, "a@example.org", "fout-wachtwoord-123", now=start + timedelta(seconds=i), address="x")
+    with db.session() as s, pytest.raises(Throttled) as throttled:
+        authenticate(s, "a@example.org", PASSWORD, now=start + timedelta(seconds=4.5))  # waits a moment now
+    assert throttled.value.retry_after == 1
+    # a delay, not a lockout (before: 15 minutes for anyone): a second later the right password works
+    with db.session() as s:
+        assert authenticate(s, "a@example.org", PASSWORD, now=start + timedelta(seconds=6)).id == aid
+    # the delays grow per address (here: the failures of "x"), up to a quarter of an hour
+    now, failures = start + timedelta(seconds=10), 0
+    while failures < 8:
+        with db.session() as s, pytest.raises(AccountError) as err:
+            authenticate(s, "b@example.org", "fout-wachtwoord-123", now=now, address="x")
+        if isinstance(err.value, Throttled):
+            now += timedelta(seconds=err.value.retry_after)  # the one guessing waits it out, and again
+        else:
+            failures += 1
+    with db.session() as s, pytest.raises(Throttled) as throttled:
+        authenticate(s, "c@example.org", PASSWORD, now=now, address="x")
+    assert throttled.value.retry_after > 30
     with db.session() as s, pytest.raises(AccountError, match="onjuist"):
         authenticate(s, "niemand@example.org", PASSWORD)
 

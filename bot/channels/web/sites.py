@@ -1,8 +1,10 @@
 """Which websites may embed the widget, and the conversation tokens they hand out.
 
 A site key names an embedding website; only the origins configured for it (``widget_sites``) get
-CORS access. A conversation token is random and signed for its site, so a token cannot be forged or
-moved to another site and needs no storage; only ``sha256(token)`` is ever used server side.
+CORS access. A conversation token is random, carries the day it was issued and is signed for its site, so
+a token cannot be forged, moved to another site or kept alive; it needs no storage, and only
+``sha256(token)`` is ever used server side. A token expires with the retention period (``retention_days``):
+by then its conversation has been deleted, and the widget starts a new one (404 ``unknown_conversation``).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 
 from .errors import ApiError
 
@@ -21,8 +24,9 @@ def normalise_origin(origin: str) -> str:
 
 
 class Sites:
-    def __init__(self, settings):
+    def __init__(self, settings, today=lambda: int(time.time() // 86400)):
         self.secret = settings.secret_key.encode()
+        self.lifetime_days, self.today = settings.retention_days, today
         self.origins = {key: {normalise_origin(o) for o in origins} for key, origins in settings.widget_sites.items()}
 
     def origin_ok(self, site: str | None, origin: str | None) -> bool:
@@ -44,17 +48,23 @@ class Sites:
             raise ApiError("origin_refused")
 
     # --- conversation tokens ---------------------------------------------------------
-    def _sign(self, site: str, nonce: str) -> str:
-        mac = hmac.new(self.secret, f"widget-token:{site}:{nonce}".encode(), hashlib.sha256).digest()
+    def _sign(self, site: str, nonce: str, day: str) -> str:
+        mac = hmac.new(self.secret, f"widget-token:{site}:{nonce}:{day}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
 
     def issue(self, site: str) -> str:
-        nonce = secrets.token_urlsafe(24)
-        return f"{nonce}.{self._sign(site, nonce)}"
+        nonce, day = secrets.token_urlsafe(24), str(self.today())
+        return f"{nonce}.{day}.{self._sign(site, nonce, day)}"
 
     def verify(self, token: str, site: str) -> None:
-        nonce, _, mac = token.partition(".")
-        if not nonce or len(token) > 100 or not hmac.compare_digest(mac.encode(), self._sign(site, nonce).encode()):
+        """Unknown (404) when damaged, signed for another site, of the old undated form, or expired."""
+        parts = token.split(".") if len(token) <= 100 else []
+        if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or len(parts[1]) > 8:
+            raise ApiError("unknown_conversation")
+        nonce, day, mac = parts
+        if not hmac.compare_digest(mac.encode(), self._sign(site, nonce, day).encode()):
+            raise ApiError("unknown_conversation")
+        if not 0 <= self.today() - int(day) <= self.lifetime_days:
             raise ApiError("unknown_conversation")
 
 

@@ -13,11 +13,11 @@ from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request,
 from pydantic import BaseModel, Field, field_validator
 
 from bot.channels.bus import LocalBus
-from bot.channels.ratelimit import make_limiter
+from bot.channels.ratelimit import FairLimit, RateLimited, make_limiter
 from bot.engine.texts import PROMPTS, text as T
 
 from . import live, sse
-from .errors import ApiError, call_gateway, check_urgent, clean_text, guarded_route, hit
+from .errors import ApiError, call_gateway, check_urgent, clean_text, guarded_route, hit, rate_limited
 from .sites import Sites, conversation_id, cors_headers, preflight_headers, token_hash
 
 STATIC = Path(__file__).parent / "static"
@@ -79,7 +79,8 @@ def widget_script(max_chars: int, retention_days: int) -> bytes:
 def widget_router(settings, gateway, bus=None) -> APIRouter:
     bus = bus or LocalBus()
     sites = Sites(settings)
-    site_limit = make_limiter(settings, "site", settings.site_messages_per_minute)
+    # per client address first, then the site's budget, which degrades rather than locks (ratelimit.FairLimit)
+    site_limit = FairLimit(settings, "site", settings.client_requests_per_minute, settings.site_messages_per_minute)
     read_limit = make_limiter(settings, "read", READS_PER_MINUTE)
     max_chars = settings.max_message_chars
     script = widget_script(max_chars, settings.retention_days)
@@ -93,6 +94,13 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
 
     router = APIRouter(prefix="/widget", route_class=guarded_route(body_limit(max_chars), decorate),
                        include_in_schema=False)
+
+    def hit_site(request: Request, site: str) -> None:
+        # the address as the proxy saw it (uvicorn's proxy_headers; FORWARDED_ALLOW_IPS names the proxy)
+        try:
+            site_limit.hit(site, request.client.host if request.client else "-")
+        except RateLimited as exc:
+            raise rate_limited(exc.retry_after) from None
 
     def site_of(request: Request, site: str | None = None) -> str:
         site = site or _site_hint(request)
@@ -123,7 +131,7 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
     @router.post("/conversations", status_code=201)
     def start(request: Request, body: Start | None = Body(None)) -> dict:
         site = site_of(request, body.site if body else None)
-        hit(site_limit, site)
+        hit_site(request, site)
         return {"token": sites.issue(site), "max_chars": max_chars}
 
     @router.post("/conversations/{token}/messages")
@@ -136,7 +144,7 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
         if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
         if not urgent:
-            hit(site_limit, request.state.site)
+            hit_site(request, request.state.site)
         outcome = await call_gateway(gateway.ask, "web", gateway.asker("web", token_hash(token)),
                                      conversation_id(token), body.text, language=body.language)
         return sse.stream(sse.outcome_events(outcome))
@@ -144,7 +152,7 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
     @router.post("/conversations/{token}/feedback")
     async def feedback(request: Request, body: Feedback, token: str = Depends(conversation)) -> dict:
         request.state.lang = body.language
-        hit(site_limit, request.state.site)
+        hit_site(request, request.state.site)
         outcome = await call_gateway(gateway.feedback, "web", gateway.asker("web", token_hash(token)),
                                      conversation_id(token), body.helpful, language=body.language)
         return {"outcome": sse.outcome_dict(outcome) if outcome else None}
@@ -158,7 +166,7 @@ def widget_router(settings, gateway, bus=None) -> APIRouter:
         if len(body.text) > max_chars and not urgent:
             raise ApiError("too_long", max=max_chars)
         if not urgent:
-            hit(site_limit, request.state.site)
+            hit_site(request, request.state.site)
         outcome = await call_gateway(gateway.ask_advisor, "web", gateway.asker("web", token_hash(token)),
                                      conversation_id(token), body.text, language=body.language)
         if outcome is None:
