@@ -1,10 +1,16 @@
 """Structure-following chunking.
 
 A chunk never crosses a section (heading) or page boundary, so its heading path
-and page are exact citations; the section's heading opens its first chunk. Inside a section, paragraphs are packed up to the
-target size; an over-long paragraph is split at sentence ends. The last sentence
-of a chunk is repeated at the start of the next one so that an answer that
-straddles the cut is still found whole in one of them.
+and page are exact citations. Inside a section, paragraphs are packed up to the
+target size, and stay paragraphs (a blank line between them: a list item or a
+table stays apart from the lead-in before it); an over-long paragraph is split at
+sentence ends. The last sentence of a chunk is repeated at the start of the next
+one so that an answer that straddles the cut is still found whole in one of them.
+
+A heading is structure, never text: a chunk's text is what its author wrote
+under the heading, the heading is its path. The heading often summarises the
+section, so ``index_texts`` puts it in front of the section's first chunk for
+what is embedded and what BM25 counts.
 """
 from __future__ import annotations
 
@@ -67,25 +73,44 @@ def _units(text: str, size: int) -> list[tuple[str, bool]]:
 def chunk_section_text(text: str, size: int, overlap: int = 1) -> list[str]:
     units = _units(text, size)
     chunks: list[str] = []
-    cur: list[str] = []
+    cur: list[tuple[str, bool]] = []
     cur_len = 0
     for unit, para_start in units:
         if cur and cur_len + len(unit) + 1 > size:
             chunks.append(_join(cur))
             # carry the last sentence(s) over when the cut falls inside a paragraph
             carry = cur[-overlap:] if overlap and not para_start else []
-            if sum(len(c) for c in carry) > size // 2:
+            if sum(len(c) for c, _ in carry) > size // 2:
                 carry = []
-            cur, cur_len = list(carry), sum(len(c) + 1 for c in carry)
-        cur.append(unit)
+            cur, cur_len = list(carry), sum(len(c) + 1 for c, _ in carry)
+        cur.append((unit, para_start))
         cur_len += len(unit) + 1
     if cur:
         chunks.append(_join(cur))
     return chunks
 
 
-def _join(units: list[str]) -> str:
-    return " ".join(units)
+def _join(units: list[tuple[str, bool]]) -> str:
+    """Sentences of one paragraph with a space, paragraphs with a blank line."""
+    out = ""
+    for unit, para_start in units:
+        out = unit if not out else f"{out}{chr(10) * 2 if para_start else ' '}{unit}"
+    return out
+
+
+def index_texts(chunks: list[Chunk]) -> list[str]:
+    """What is embedded and indexed for each chunk (in document order): its text, with the heading in front
+    of a section's first chunk, in one line (layout never changes a vector or the embedding cache's key)."""
+    out = []
+    previous: tuple[str, tuple[str, ...]] | None = None
+    for c in chunks:
+        place = (c.doc.doc_id, c.heading_path)
+        text = c.text
+        if c.heading_path and place != previous:
+            text = f"{c.heading_path[-1]}\n\n{text}"
+        previous = place
+        out.append(" ".join(text.split()))
+    return out
 
 
 def chunk_id(doc_id: str, ordinal: int, text: str) -> str:
@@ -95,14 +120,8 @@ def chunk_id(doc_id: str, ordinal: int, text: str) -> str:
 
 def chunk_sections(sections: list[Section], size: int, overlap: int = 1) -> list[Chunk]:
     chunks: list[Chunk] = []
-    previous_path: tuple[str, ...] | None = None
     for section in sections:
-        # The heading opens its section's first chunk, on a line of its own: it often summarises the section.
-        heading = section.heading_path[-1] if section.heading_path and section.heading_path != previous_path else None
-        previous_path = section.heading_path
-        for n, text in enumerate(chunk_section_text(section.text, size, overlap)):
-            if n == 0 and heading:
-                text = f"{heading}\n\n{text}"
+        for text in chunk_section_text(section.text, size, overlap):
             ordinal = len(chunks)
             chunks.append(Chunk(
                 chunk_id=chunk_id(section.doc.doc_id, ordinal, text),

@@ -24,10 +24,13 @@ class RawSection:
 
 @dataclass
 class LoadedFile:
-    """A loader's result: the title the file gives itself (if any) and its sections."""
+    """A loader's result: the title the file gives itself (if any) and its sections; for paged formats the
+    number of pages and those without text."""
 
     title: str | None
     sections: list[RawSection]
+    pages: int | None = None
+    empty_pages: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ A document is re-embedded only when its content hash (file bytes, its manifest
 entry and the chunker settings) changed; documents whose file is gone from an
 ingested folder are deleted. A file that cannot be loaded is reported and
 skipped before anything of it is written. One ingest at a time holds the lock.
+
+A loaded document's text is judged before it is indexed (``ingest.quality``): a
+defective text layer (a dropped letter, garbled text, mostly pages without text)
+is skipped with the reason, unless its entry in sources.yaml says
+``text_layer: accept``; pages without text and near-copies of an indexed
+document are indexed with a warning in the report.
 """
 from __future__ import annotations
 
@@ -17,14 +23,16 @@ from pathlib import Path
 from bot.config import Settings
 from bot.index.store import Index
 
-from .chunking import chunk_sections
+from .chunking import chunk_sections, index_texts
+from .duplicates import DuplicateDocuments
 from .loaders import SUPPORTED_SUFFIXES, load_file
 from .manifest import Manifest
 from .model import LoadError, Section
+from .quality import assess
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1"  # bump when loaders or chunking change what they produce
+PIPELINE_VERSION = "2"  # bump when loaders or chunking change what they produce
 
 
 @dataclass
@@ -37,6 +45,7 @@ class IngestReport:
     chunks: int = 0
     embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, but the operator should look
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -47,6 +56,7 @@ class IngestReport:
             f"seconden/seconds: {self.seconds:.1f}",
         ]
         lines += [f"  overgeslagen/skipped {path}: {reason}" for path, reason in self.skipped]
+        lines += [f"  waarschuwing/warning {path}: {message}" for path, message in self.warnings]
         return "\n".join(lines)
 
 
@@ -109,6 +119,7 @@ def _ingest_root(path: Path, settings: Settings, index: Index, max_bytes: int,
     root_key = str(root.resolve())
     manifest = manifest_for(root, settings)
     known = {d.doc_id: d for d in index.catalog.documents().values() if d.root == root_key}
+    duplicates = DuplicateDocuments(index.catalog)
     seen: set[str] = set()
     bar = None
     if progress:
@@ -118,7 +129,7 @@ def _ingest_root(path: Path, settings: Settings, index: Index, max_bytes: int,
         report.files += 1
         rel = f.relative_to(root).as_posix()
         try:
-            _ingest_file(f, rel, root_key, manifest, settings, index, max_bytes, known, seen, report)
+            _ingest_file(f, rel, root_key, manifest, settings, index, max_bytes, known, seen, report, duplicates)
         except LoadError as err:
             report.skipped.append((rel, err.reason))
             log.warning("skipped %s: %s", rel, err.reason)
@@ -135,7 +146,8 @@ def _ingest_root(path: Path, settings: Settings, index: Index, max_bytes: int,
 
 
 def _ingest_file(f: Path, rel: str, root_key: str, manifest: Manifest, settings: Settings, index: Index,
-                 max_bytes: int, known: dict, seen: set, report: IngestReport) -> None:
+                 max_bytes: int, known: dict, seen: set, report: IngestReport,
+                 duplicates: DuplicateDocuments) -> None:
     if f.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LoadError(f"bestandstype niet ondersteund ({f.suffix or 'geen extensie'}) / unsupported file type")
     size = f.stat().st_size
@@ -151,13 +163,21 @@ def _ingest_file(f: Path, rel: str, root_key: str, manifest: Manifest, settings:
         report.unchanged += 1
         return
     loaded = load_file(f, max_bytes=max_bytes)
+    quality = assess(loaded)
+    if quality.defective and manifest.documents.get(rel, {}).get("text_layer") != "accept":
+        raise LoadError("; ".join(quality.problems()))
     meta = manifest.meta_for(rel, loaded.title)
     sections = [Section(meta, s.heading_path, s.text, s.page) for s in loaded.sections]
     chunks = chunk_sections(sections, settings.chunk_size, settings.chunk_overlap)
     if not chunks:
         raise LoadError("geen tekst gevonden / no extractable text")
+    warnings = quality.problems()
+    copy = duplicates.copy_of(meta.doc_id, [c.text for c in chunks])
+    if copy:
+        warnings.append(f"nagenoeg gelijk aan / nearly a copy of {copy[0]} ({copy[1]:.0%} van de tekst); "
+                        "gedeelde passages worden één keer getoond / shared passages are returned once")
     misses_before = getattr(index.embeddings, "misses", 0)
-    vectors = index.embeddings.embed_documents_np([c.text for c in chunks])
+    vectors = index.embeddings.embed_documents_np(index_texts(chunks))
     report.embedded += getattr(index.embeddings, "misses", 0) - misses_before
     old_ids = set(index.catalog.chunk_ids(meta.doc_id))
     # Vectors first, then the catalog: a crash in between leaves the old hash in the
@@ -168,6 +188,10 @@ def _ingest_file(f: Path, rel: str, root_key: str, manifest: Manifest, settings:
     if stale:
         index.vectors.delete(stale)
     seen.add(meta.doc_id)
+    duplicates.add(meta.doc_id, meta.source, [c.text for c in chunks])
+    for message in warnings:
+        report.warnings.append((rel, message))
+        log.warning("indexed with a warning %s: %s", rel, message)
     report.indexed += 1
     report.sections += len(sections)
     report.chunks += len(chunks)

@@ -7,6 +7,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from bot.config import Settings
+from ingest.chunking import index_texts
 
 from .catalog import Catalog
 from .embeddings import ModelMismatchError, make_embeddings
@@ -65,8 +66,8 @@ class Index:
             lock.release()
 
     def rebuild_lexical(self) -> LexicalIndex:
-        chunks = self.catalog.all_chunks()
-        lex = LexicalIndex.build([c.chunk_id for c in chunks], [c.text for c in chunks])
+        chunks = self.catalog.all_chunks()  # in document order, as index_texts needs
+        lex = LexicalIndex.build([c.chunk_id for c in chunks], index_texts(chunks))
         lex.save(self.bm25_dir)
         return lex
 

@@ -1,12 +1,14 @@
-"""Helpers shared by the loaders: decoding, whitespace, and building sections from a heading stream."""
+"""Helpers shared by the loaders: decoding, and building clean sections from a heading stream.
+
+Every paragraph and heading a loader finds passes through ``ingest.cleaning``, so
+no loader can let markup, footnote markers or list symbols through.
+"""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from ..cleaning import inline, paragraphs
 from ..model import LoadError, RawSection
-
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 
 def read_text(path: Path) -> str:
@@ -19,13 +21,6 @@ def read_text(path: Path) -> str:
     raise LoadError("tekstcodering onbekend / undecodable text encoding")
 
 
-def clean(text: str) -> str:
-    """Collapse spaces within lines, strip lines, keep paragraph breaks."""
-    lines = [_SPACES.sub(" ", ln).strip() for ln in text.splitlines()]
-    out = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", out).strip()
-
-
 class SectionBuilder:
     """Collects paragraphs under the current heading path; a heading closes the open section."""
 
@@ -36,16 +31,16 @@ class SectionBuilder:
         self.page: int | None = None
 
     def heading(self, level: int, title: str) -> None:
+        title = inline(title)
+        if not title:
+            return
         self.flush()
-        title = " ".join(title.split())
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
         self.path.append((level, title))
 
     def paragraph(self, text: str) -> None:
-        text = clean(text)
-        if text:
-            self.paragraphs.append(text)
+        self.paragraphs.extend(paragraphs(text))
 
     def new_page(self, page: int) -> None:
         self.flush()

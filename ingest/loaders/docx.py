@@ -9,6 +9,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from .. import titles
 from ..model import LoadedFile, LoadError
 from .common import SectionBuilder
 
@@ -20,8 +21,8 @@ def load(path: Path) -> LoadedFile:
         raise LoadError("beschadigd bestand: geen geldig DOCX (zip) / corrupt file")
     document = docx.Document(str(path))
     builder = SectionBuilder()
-    title = (document.core_properties.title or "").strip() or None
-    first_h1 = None
+    meta_title = (document.core_properties.title or "").strip() or None
+    title = first_h1 = None
     for el in document.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -52,4 +53,4 @@ def load(path: Path) -> LoadedFile:
                         cells.append(t)
                 rows.append(" | ".join(cells))
             builder.paragraph("\n".join(rows))
-    return LoadedFile(title=title or first_h1, sections=builder.finish())
+    return LoadedFile(title=titles.pick([meta_title, title, first_h1]), sections=builder.finish())

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .. import titles
 from ..model import LoadedFile
 from .common import SectionBuilder, read_text
 
@@ -69,13 +70,14 @@ def parse(markup: str) -> LoadedFile:
         el.decompose()
     for el in soup.select("[hidden], [aria-hidden=true]"):
         el.decompose()
+    for el in soup.find_all("sup"):  # a footnote marker (a number or symbol) is no text; "1<sup>e</sup>" is
+        if re.fullmatch(r"[\d\s,*†‡§]*", el.get_text()):
+            el.decompose()
     main = _main(soup)
     builder = SectionBuilder()
     _walk(main, builder)
-    if not title:
-        h1 = main.find("h1")
-        title = _text(h1) if h1 else None
-    return LoadedFile(title=title or None, sections=builder.finish())
+    h1 = main.find("h1")
+    return LoadedFile(title=titles.pick([title, _text(h1) if h1 else None]), sections=builder.finish())
 
 
 def load(path: Path) -> LoadedFile:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
+from .. import titles
 from ..model import LoadedFile
 from .common import SectionBuilder, read_text
 
@@ -21,7 +22,7 @@ def _inline_text(token) -> str:
     """Text of an inline token: link text, image alt text, code, no markup."""
     out = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "html_inline"):  # inline HTML (<sup>4</sup>) is cleaned later
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
@@ -31,7 +32,7 @@ def _inline_text(token) -> str:
 
 
 def parse(text: str) -> LoadedFile:
-    title = None
+    title = h1 = None
     m = _FRONT.match(text)
     if m:
         try:
@@ -53,8 +54,8 @@ def parse(text: str) -> LoadedFile:
             heading_level = int(tok.tag[1])
         elif t == "inline" and heading_level:
             heading = _inline_text(tok)
-            if title is None and heading_level == 1:
-                title = heading
+            if h1 is None and heading_level == 1:
+                h1 = heading
             builder.heading(heading_level, heading)
             heading_level = 0
         elif t in ("bullet_list_open", "ordered_list_open"):
@@ -75,9 +76,9 @@ def parse(text: str) -> LoadedFile:
         elif t == "inline":
             prefix = "- " if list_depth and tokens[i - 1].type == "paragraph_open" else ""
             builder.paragraph(prefix + _inline_text(tok))
-        elif t in ("fence", "code_block"):
+        elif t in ("fence", "code_block", "html_block"):
             builder.paragraph(tok.content)
-    return LoadedFile(title=title, sections=builder.finish())
+    return LoadedFile(title=titles.pick([title, h1]), sections=builder.finish())
 
 
 def load(path: Path) -> LoadedFile:

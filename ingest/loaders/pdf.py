@@ -3,22 +3,26 @@
 A line is a heading when it is short, has no final period and is set in a font
 clearly larger than the body text (the most common size by characters); the
 distinct heading sizes, largest first, become levels 1-3. Sections never span
-pages, so every chunk cites its page.
+pages, so every chunk cites its page. Running headers, footers and page numbers
+are dropped (``ingest.layout``); pages without text are counted for the ingest
+report. The title: the metadata title, else the first large heading, each only
+when ``ingest.titles`` accepts it (a table of contents on page 1 is no title).
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+from .. import titles
+from ..layout import furniture
 from ..model import LoadedFile, LoadError
 from .common import SectionBuilder
 
-_HYPHEN = re.compile(r"(\w)-\n(?=[a-zà-ÿ])")
 HEADING_RATIO = 1.15
+MIN_PAGE_CHARS = 20  # a page with less text than this is a page without text (a scan, an image)
 
 
 def _page_lines(page) -> list[tuple[str, float]]:
@@ -57,6 +61,11 @@ def load(path: Path) -> LoadedFile:
     except PdfReadError as exc:
         raise LoadError(f"beschadigde PDF: {str(exc)[:100]} / corrupt PDF") from exc
 
+    drop = furniture([[t for t, _ in lines] for lines in pages])
+    pages = [[ln for i, ln in enumerate(lines) if i not in drop[n]] for n, lines in enumerate(pages)]
+    # counted without the furniture: a scanned page still carries the running header of its template
+    empty_pages = [n for n, lines in enumerate(pages, start=1) if sum(len(t) for t, _ in lines) < MIN_PAGE_CHARS]
+
     sizes = Counter()
     for lines in pages:
         for text, size in lines:
@@ -66,26 +75,35 @@ def load(path: Path) -> LoadedFile:
     level_of = {s: n + 1 for n, s in enumerate(heading_sizes)}
 
     builder = SectionBuilder()
-    title = None
+    headings: list[str] = []  # level-1 headings in order: title candidates
     for number, lines in enumerate(pages, start=1):
         builder.new_page(number)
         para: list[str] = []
+        full = max((len(t) for t, _ in lines), default=0)
         for text, size in lines:
             level = level_of.get(size)
             if level and len(text) < 120 and not text.endswith("."):
                 if para:
-                    builder.paragraph(_HYPHEN.sub(r"\1", "\n".join(para)))
+                    builder.paragraph("\n".join(para))
                     para = []
-                if title is None and level == 1:
-                    title = text
+                if level == 1:
+                    headings.append(text)
                 builder.heading(level, text)
             else:
+                if para and _ends_paragraph(para[-1], full):
+                    para.append("")  # a blank line: the cleaner closes the paragraph there
                 para.append(text)
         if para:
-            builder.paragraph(_HYPHEN.sub(r"\1", "\n".join(para)))
+            builder.paragraph("\n".join(para))
     meta_title = None
     try:
         meta_title = (reader.metadata.title or "").strip() if reader.metadata else None
     except Exception:
         meta_title = None
-    return LoadedFile(title=meta_title or title, sections=builder.finish())
+    title = titles.pick([meta_title, *headings[:5]])
+    return LoadedFile(title=title, sections=builder.finish(), pages=len(pages), empty_pages=empty_pages)
+
+
+def _ends_paragraph(line: str, full: int) -> bool:
+    """A line that ends a sentence well short of the page's full line width ends its paragraph."""
+    return line.rstrip().endswith((".", "!", "?", ":")) and len(line) < 0.85 * full

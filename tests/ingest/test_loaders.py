@@ -8,7 +8,7 @@ import pytest
 
 from ingest import loaders
 from ingest.loaders import load_file
-from ingest.loaders.pdf import _HYPHEN
+from ingest.cleaning import paragraphs
 from ingest.model import LoadError
 from tests.conftest import CORPUS, write
 
@@ -53,9 +53,10 @@ def test_pdf_without_metadata_title_uses_first_heading(tmp_path):
     assert load_file(_pdf(tmp_path / "b.pdf", title=None)).title == "Omgaan met polarisatie"
 
 
-def test_pdf_hyphenation_is_joined_only_before_lower_case():
-    assert _HYPHEN.sub(r"\1", "samen-\nwerking") == "samenwerking"
-    assert _HYPHEN.sub(r"\1", "Noord-\nHolland") == "Noord-\nHolland"
+def test_hyphenation_at_a_line_end_is_joined_only_before_lower_case():
+    assert paragraphs("de samen-\nwerking") == ["de samenwerking"]
+    assert paragraphs("in Noord-\nHolland") == ["in Noord- Holland"]
+    assert paragraphs("een voor-\nen nameting") == ["een voor- en nameting"]
 
 
 def test_encrypted_pdf_is_refused(tmp_path):
@@ -110,7 +111,7 @@ def test_docx_headings_tables_and_title(tmp_path):
     by = {s.heading_path: s.text for s in lf.sections}
     assert by[("Toolkit evidence based werken",)] == "Inleidende tekst over de toolkit."
     steps = by[("Toolkit evidence based werken", "Stappen")]
-    assert "- Begin met een doel." in steps
+    assert "Begin met een doel." in steps and "- " not in steps
     assert "Stap | Vraag | Voorbeeld\n1 | Wat wilt u bereiken? | Minder online haat" in steps
     assert by[("Toolkit evidence based werken", "Stappen", "Meten")] == "Doe een voor- en nameting."
 
@@ -138,15 +139,15 @@ def test_html_main_content_only(tmp_path):
         assert absent not in text
     by = {s.heading_path: s.text for s in lf.sections}
     assert by[("Maatschappelijke onrust",)] == "Inleiding over onrust."
-    assert by[("Maatschappelijke onrust", "Signalen")] == "- Geruchten online\n\n- Spanningen op straat"
+    assert by[("Maatschappelijke onrust", "Signalen")] == "Geruchten online\n\nSpanningen op straat"
     assert by[("Maatschappelijke onrust", "Signalen", "Monitor")] == "Bron | Tempo\nMonitor | traag"
     assert by[("Maatschappelijke onrust", "Rol gemeente")] == "De gemeente voert de regie."
 
 
 def test_html_without_main_uses_body(tmp_path):
-    write(tmp_path / "q.htm", "<html><body><h1>Titel</h1><p>Tekst in de body.</p></body></html>")
+    write(tmp_path / "q.htm", "<html><body><h1>Werken in de wijk</h1><p>Tekst in de body.</p></body></html>")
     lf = load_file(tmp_path / "q.htm")
-    assert lf.title == "Titel" and lf.sections[0].text == "Tekst in de body."
+    assert lf.title == "Werken in de wijk" and lf.sections[0].text == "Tekst in de body."
 
 
 def test_markdown_heading_path_front_matter_and_markup(tmp_path):
@@ -177,7 +178,7 @@ Laatste tekst.
     assert lf.title == "Veilige moskee"
     by = {s.heading_path: s.text for s in lf.sections}
     assert by[("Hoofdstuk",)] == "Zie de handreiking en lees goed."
-    assert by[("Hoofdstuk", "Media")] == "- Spreek een woordvoerder af\n\n- Bereid een boodschap voor"
+    assert by[("Hoofdstuk", "Media")] == "Spreek een woordvoerder af\n\nBereid een boodschap voor"
     assert by[("Hoofdstuk", "Media", "Pers")] == "a | b\n1 | 2"
     assert by[("Hoofdstuk", "Na afloop")] == "Evalueer met de gemeente."  # ### popped by ##
     assert by[("Hoofdstuk", "Setext kop")] == "Laatste tekst."
@@ -208,7 +209,7 @@ Tot slot een alinea.
     by = {s.heading_path: s.text for s in lf.sections}
     assert by[("Rapport over onrust", "2.1 Aanpak in de wijk")] == "De gemeente werkt met sleutelfiguren."
     wat = by[("Rapport over onrust", "2.1 Aanpak in de wijk", "Wat werkt")]
-    assert wat == "1. Luisteren\n2. Samen plannen\n\nTot slot een alinea."  # the list stays text, "12" is dropped
+    assert wat == "1. Luisteren\n\n2. Samen plannen\n\nTot slot een alinea."  # the list stays text, "12" is dropped
     assert "\t3" not in " ".join(by.values())
 
 
