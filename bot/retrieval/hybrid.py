@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.index.fingerprint import near_identical, shingles
 from bot.index.store import Index
 from bot.index.vectors import ChromaVectors, VectorStoreUnavailable, fetch_embeddings, where_filter
 from ingest.model import Chunk
@@ -54,15 +55,18 @@ class RetrievalConfig:
 
 
 def join_overlapping(texts: list[str]) -> str:
-    """Join consecutive chunks, dropping any sentence the chunker repeated at a cut."""
+    """Join consecutive chunks, dropping any sentence the chunker repeated at a cut; paragraph breaks are kept."""
     out = texts[0] if texts else ""
     for nxt in texts[1:]:
         cut = 0
         for end in range(min(len(out), len(nxt), 600), 20, -1):
-            if out.endswith(nxt[:end]) and (end == len(nxt) or nxt[end] == " "):
+            if out.endswith(nxt[:end]) and (end == len(nxt) or nxt[end].isspace()):
                 cut = end
                 break
-        out = f"{out} {nxt[cut:].lstrip()}".strip()
+        rest = nxt[cut:]
+        # without a repeated sentence the cut fell between paragraphs
+        sep = " " if cut and not rest.startswith("\n") else "\n\n"
+        out = f"{out}{sep}{rest.strip()}".strip() if rest.strip() else out
     return out
 
 
@@ -91,6 +95,7 @@ class _Snapshot:
         self._win_pad = np.array([[j >= len(w) for j in range(width)] for w in self.window], dtype=bool).reshape(-1, width)
         self._win_len = np.array([len(w) for w in self.window], dtype=np.float32)
         self._texts: dict[int, str] = {}  # a hit's text with its neighbours, joined once per snapshot
+        self._shingles: dict[int, frozenset[int]] = {}  # a chunk's fingerprint, made when first compared
         self._nearest: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()  # Chroma's answers for this version
         self._lock = threading.Lock()
 
@@ -120,6 +125,12 @@ class _Snapshot:
         if text is None:
             text = self._texts[i] = join_overlapping([self.chunks[j].text for j in self.window[i]])
         return text
+
+    def shingles(self, i: int) -> frozenset[int]:
+        found = self._shingles.get(i)
+        if found is None:
+            found = self._shingles[i] = shingles(self.chunks[i].text)
+        return found
 
     @staticmethod
     def _same_section(a: Chunk, b: Chunk) -> bool:
@@ -234,6 +245,10 @@ class HybridRetriever:
         covered: set[int] = set()
         for i in ranked:
             if i in covered:
+                continue
+            # the same passage in a near-identical document (or repeated in this one) is returned once
+            if any(near_identical(snap.shingles(i), snap.shingles(j)) for j in chosen):
+                covered.update(snap.window[i])
                 continue
             chosen.append(i)
             covered.update(snap.window[i])

@@ -117,7 +117,9 @@ def test_neighbour_context_and_dedup(settings, embeddings, tmp_path):
 def test_join_overlapping_drops_the_repeated_sentence():
     assert join_overlapping(["Een. Twee drie vier vijf zes zeven.", "Twee drie vier vijf zes zeven. Acht."]) == \
         "Een. Twee drie vier vijf zes zeven. Acht."
-    assert join_overlapping(["A b c.", "D e f."]) == "A b c. D e f."
+    assert join_overlapping(["A b c.", "D e f."]) == "A b c.\n\nD e f."  # no repeat: the cut was between paragraphs
+    assert join_overlapping(["Een. Twee drie vier vijf zes zeven.", "Twee drie vier vijf zes zeven.\n\nAcht."]) == \
+        "Een. Twee drie vier vijf zes zeven.\n\nAcht."
 
 
 def test_query_analysis_expands_english_and_bridges_vocabularies():
