@@ -147,7 +147,8 @@ def _grouped(guard: Guard, rows: list[Row], key, merge_small: bool = False) -> l
             tallies[OTHER_REGIONS] = other
     ordered = sorted(tallies.items(), key=lambda kv: (kv[0] == OTHER_REGIONS, -len(kv[1].askers)
                                                       if guard.allows(len(kv[1].askers)) else 1, kv[0]))
-    return [(name, guard.count(t.n, len(t.askers))) for name, t in ordered]
+    cells = guard.counts([(t.n, t.askers) for _, t in ordered])  # with complementary suppression
+    return [(name, cell) for (name, _), cell in zip(ordered, cells)]
 
 
 def choices(guard: Guard, db, filters: Filters) -> tuple[list[str], list[str], list[str]]:
@@ -177,9 +178,9 @@ def overview(db, guard: Guard, filters: Filters) -> Overview:
     for r in questions:
         per_tw[(r.theme, week_of(r.at))].add(r.asker)
     ov.by_theme = _grouped(guard, questions, lambda r: r.theme)
-    for theme, _ in ov.by_theme:
-        ov.by_theme_week[theme] = [guard.count(per_tw[(theme, w)].n, len(per_tw[(theme, w)].askers))
-                                   if (theme, w) in per_tw else guard.count(0, 0) for w in weeks]
+    for theme, _ in ov.by_theme:  # a theme's weeks add up to its total, which is shown: suppressed together
+        ov.by_theme_week[theme] = guard.counts([(per_tw[(theme, w)].n, per_tw[(theme, w)].askers)
+                                                if (theme, w) in per_tw else (0, set()) for w in weeks])
     ov.by_region = _grouped(guard, questions, lambda r: r.region, merge_small=True)
     ov.by_channel = _grouped(guard, questions, lambda r: r.channel)
 

@@ -57,6 +57,22 @@ class Guard:
             return Cell(None, self.hidden)
         return Cell(value, str(value))
 
+    def counts(self, groups: list[tuple[int, set]]) -> list[Cell]:
+        """Counts of the parts of one whole that is shown too (questions per channel beside the total).
+        Complementary suppression: hiding only the small parts is not enough, "total minus the visible parts"
+        would give the hidden one back. So further parts are hidden, the smallest first, until what is hidden
+        rests together on at least K distinct askers: the sum a reader can derive is then a figure the guard
+        would show anyway. ``groups``: (count, distinct askers) per part."""
+        hidden = {i for i, (_, askers) in enumerate(groups) if self._small(len(askers))}
+        pooled: set = set().union(*(groups[i][1] for i in hidden)) if hidden else set()
+        by_size = sorted((i for i in range(len(groups)) if i not in hidden and groups[i][1]),
+                         key=lambda i: (len(groups[i][1]), groups[i][0], i))
+        while hidden and len(pooled) < self.k and by_size:
+            i = by_size.pop(0)
+            hidden.add(i)
+            pooled |= groups[i][1]
+        return [Cell(None, self.hidden) if i in hidden else Cell(n, str(n)) for i, (n, _) in enumerate(groups)]
+
     def share(self, part: int, total: int, part_askers: int, rest_askers: int, total_askers: int) -> Cell:
         """A percentage. Hidden when the whole, the part or the rest rests on fewer than K askers:
         a share of 100 % over 5 people says as much about the rest as a count of 0 would not."""
