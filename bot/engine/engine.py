@@ -27,7 +27,7 @@ from . import language as lang_mod
 from .answerability import expect, supported
 from .conversation import ConversationStore, search_text
 from .decide import decide_scope
-from .extractive import extract
+from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
 from .tickets import TicketRequest, TicketSink
@@ -119,7 +119,7 @@ class Engine:
         if not raw.strip():
             raise MessageRejected(T("error.empty", msg.language or "nl"))
         # a long message about danger is taken whole: urgent is never refused for its length
-        if len(raw) > self.settings.max_message_chars and not triage(raw).urgent:
+        if len(raw) > self.settings.max_message_chars and not triage(self.redactor.redact(raw).text).urgent:
             raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
         redacted = self.redactor.redact(raw).text
         lang = msg.language or lang_mod.detect(redacted)
@@ -166,7 +166,7 @@ class Engine:
         the last question of the conversation. None when there is nothing to hand over yet."""
         text = (msg.text or "").strip()
         if text:
-            if len(text) > self.settings.max_message_chars and not triage(text).urgent:
+            if len(text) > self.settings.max_message_chars and not triage(self.redactor.redact(text).text).urgent:
                 raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
             question = self.redactor.redact(text).text
         else:
@@ -312,8 +312,10 @@ class Engine:
         if not passages:
             return None
         expansion = self.retriever.analyser.analyse(redacted).expansion_text
-        ex = extract(redacted, expansion, passages)
-        return "\n".join(f"{s} [{pi + 1}]" for s, pi in ex.sentences) or None
+        comp = compose(redacted, expansion, passages)
+        if comp.empty:
+            return None
+        return render_composition(comp, {pi: pi + 1 for pi in comp.used}, passages, "nl") or None
 
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
                 history: list[tuple[str, str]]) -> Outcome:
@@ -331,15 +333,13 @@ class Engine:
                 outcome.confidence = result.confidence
                 return outcome
         expansion = self.retriever.analyser.analyse(redacted).expansion_text
-        ex = extract(redacted, expansion, passages)
-        if not ex.sentences:
+        comp = compose(redacted, expansion, passages)
+        if comp.empty:
             return None
-        numbering = {pi: n for n, pi in enumerate(ex.used, 1)}
-        lines = [f"{s} [{numbering[pi]}]" for s, pi in ex.sentences]
-        used = [passages[pi] for pi in ex.used]
-        parts = [T("answer.intro", lang), "\n".join(f"• {ln}" for ln in lines)]
-        notes = _notes(used, lang)
-        body = "\n\n".join(parts + notes + [T("answer.disclaimer", lang)])
+        numbering = {pi: n for n, pi in enumerate(comp.used, 1)}
+        used = [passages[pi] for pi in comp.used]
+        body = "\n\n".join([render_composition(comp, numbering, passages, lang)] + _notes(used, lang)
+                           + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
                        theme=passages[0].collection)
 
@@ -364,14 +364,13 @@ class Engine:
             text = text.replace(f"[{old}]", f"[#{new}]")
         text = text.replace("[#", "[")
         cited = [top[n - 1] for n in used]
-        body = "\n\n".join([text] + _notes(cited, lang) + [T("answer.disclaimer", lang)])
+        body = "\n\n".join([text] + _notes(cited, lang) + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
 
 
 def _sentences_of(passages: list[Passage]) -> list[str]:
-    from .extractive import _answer_sentences
-
-    return [s for p in passages for _, s, _ in _answer_sentences(p.text)]
+    """The sentences an answer could quote (not headings, questions, greetings or table rows)."""
+    return quotable_sentences(passages)
 
 
 def _distinct_places(passages: list[Passage]) -> list[Passage]:
@@ -403,6 +402,13 @@ def _notes(passages: list[Passage], lang: str) -> list[str]:
     if years and years[0] < time.gmtime().tm_year - 1:
         notes.append(T("answer.dated_note", lang, year=years[0]))
     return notes
+
+
+def _disclaimer(history: list[tuple[str, str]], lang: str) -> list[str]:
+    """"This comes from the knowledge base; ask for an advisor" once per conversation, under its first answer."""
+    if any(role == "assistant" and text.startswith("[answer]") for role, text in history):
+        return []
+    return [T("answer.disclaimer", lang)]
 
 
 def _format_deadline(deadline, lang: str) -> str:

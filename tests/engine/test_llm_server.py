@@ -220,7 +220,9 @@ def test_engine_never_sends_ungrounded_llm_output(settings, llm_server, embeddin
     assert out.kind in (Kind.ANSWER, Kind.HANDOVER)
     if out.kind is Kind.ANSWER:
         body = out.text
-        if body.startswith("Volgens de kennisbank"):  # extractive fallback: quotes the source
+        first = re.sub(r"^(Ja|Nee)\. |\s*\[\d+\]$", "", body.split("\n\n")[0])
+        if first in " ".join(" ".join(p.text.split()) for p in out.passages) or re.search(r"\[\d\]:\n", body):
+            # extractive fallback: quotes the source
             assert "middengroep" in body
         else:  # the LLM's own words passed the guard
             assert check_grounding(body.split("\n\n")[0], out.passages[:5]).ok
@@ -239,5 +241,5 @@ def test_engine_falls_back_to_extractive_when_the_llm_is_down(settings, embeddin
     ingest_paths([tmp_path / "kb"], s, index=index)
     engine = Engine(s, retriever=HybridRetriever(index), redactor=get_redactor(True))
     out = engine.handle(InboundMessage("test", "a", "c", QUESTION))
-    assert out.kind is Kind.ANSWER and out.text.startswith("Volgens de kennisbank van de ESS:")
+    assert out.kind is Kind.ANSWER and re.search(r"\[1\]", out.text.split("\n\n")[0])
     assert "middengroep" in out.text

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import bot.triage as triage_mod
-from bot.engine import extractive
-from bot.engine.extractive import extract
+from bot.engine import compose as compose_mod
+from bot.engine.compose import compose
 from bot.triage import triage
 from bot.retrieval.passage import Passage
 
@@ -29,13 +29,14 @@ def _passage(text: str) -> Passage:
                    language="nl", heading_path=("T",), page=None, text=text, score=1.0)
 
 
-def test_extract_gives_the_same_answer_from_remembered_sentences():
+def test_compose_gives_the_same_answer_from_remembered_sentences():
     passages = [_passage("Spreek af wie het woord voert als journalisten bellen. Kies één woordvoerder.\n\n"
                          "Het bestuur bereidt een korte verklaring voor. Houd die feitelijk en rustig."),
                 _passage("Een training helpt bestuursleden om met de pers te praten. Oefen de gesprekken vooraf.")]
     question = "Wie moet er met journalisten praten als ze ons moskeebestuur bellen?"
-    extractive._answer_sentences.cache_clear()
-    cold = extract(question, "pers media", passages)
-    warm = extract(question, "pers media", passages)
-    assert extractive._answer_sentences.cache_info().hits == 2
-    assert warm == cold and cold.sentences and cold.sentences[0][0].startswith("Spreek af wie het woord voert")
+    compose_mod._analysed.cache_clear()
+    cold = compose(question, "pers media", passages)
+    assert compose_mod._analysed.cache_info().misses == 2
+    warm = compose(question, "pers media", passages)
+    assert compose_mod._analysed.cache_info().hits == 2
+    assert warm == cold and cold.lead and cold.lead.startswith("Spreek af wie het woord voert")

@@ -1,0 +1,319 @@
+"""Extractive answers a practitioner can forward: the sentence that best answers the question first, then the
+passage it comes from, quoted whole, with its heading as the label.
+
+A list of the best-scoring sentences reads as copied fragments: a lead-in without its list, "Dit laatste ..."
+without what it refers to, a greeting or a table row. So the unit quoted is what the author wrote as one:
+the paragraph around the best sentence, a lead-in with its list, a sentence with the one it leans on
+(``bot.index.antecedent``). A second place is added only when it scores close to the first; fewer, relevant
+lines beat four weak bullets. A sentence inside a counter-example ("zo moet het niet") is not offered as the
+advice: the advice near it is. Polar questions ("Mag ...?", "Kan ...?") open with "Ja" or "Nee" only when
+the opening sentence uses the question's own verb, and "Nee" only when it negates it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.index import text as T
+from bot.index.antecedent import Sentence, quotable_span, sentences
+from bot.retrieval.passage import Passage
+
+MIN_SENTENCE_CHARS = 25
+QUOTE_CHARS = 650  # a quoted unit longer than this is cut at a sentence around the best one
+TOTAL_CHARS = 1100
+SECOND_PLACE = 0.75  # a second place only when its best sentence scores this close to the first
+ADVICE_BOOST = 1.6
+COUNTER_PENALTY = 0.3
+
+_ASKS_ADVICE = re.compile(
+    r"\b(raadt|raad|advies|adviseert|aanpak|aanpakken|wat (moet|moeten|kan|kunnen|doe|doen)|"
+    r"hoe (kan|kunnen|pak|ga|gaan|moet|moeten|zorg)|tips?|what should|what can|how (do|can|should)|advice|"
+    r"recommend)\b", re.I)
+_GIVES_ADVICE = re.compile(
+    r"\b(beter|raden|raadt|advies|adviseert|aan te raden|kies|richt|zorg|spreek|maak|bel|vraag|betrek|begin|"
+    r"gebruik|deel|houd|zoek|verleg|vermijd|laat|blijf|schakel|neem|investeer|wees|is het (goed|verstandig|"
+    r"belangrijk|raadzaam)|het is (goed|verstandig|belangrijk|raadzaam)|moet(en)? (je|u|men|de gemeente)|should|"
+    r"best|avoid|focus)\b", re.I)
+# What not to do, told as an example: its sentences describe the mistake, not the advice.
+_COUNTER = re.compile(
+    r"\b(hoe het niet moet|zo moet het niet|niet zo|(een )?voorbeeld van (hoe het )?(mis|fout)|valkuil(en)?|"
+    r"veelgemaakte fout|wat niet werkt|werkt(e)? averechts|(dit|dat) (is|was) (een )?(fout|vergissing)|"
+    r"ging (het )?mis|niet doen|don'?t do|what not to do|counter-?example|mistake)\b", re.I)
+# "Beter is het om ...": the advice turns here, and what the paragraph said before it was the mistake.
+_ADVICE_TURN = re.compile(
+    r"^(beter (is|kun|kan|werkt|zou)|het is beter|wat (wel|beter) (werkt|helpt)|in plaats daarvan|kies liever|"
+    r"liever|effectiever is|instead|a better|it is better)\b", re.I)
+_NOT_CONTENT = re.compile(
+    r"^(hallo|hoi|beste|geachte|dag|goedemorgen|goedemiddag|goedenavond|met vriendelijke groet|groet(en|jes)?|"
+    r"hartelijke groet|dank(je|u|jewel)?|bedankt|vriendelijke groet|hi|hello|dear|kind regards|thanks)\b", re.I)
+_POLAR = re.compile(r"^\s*(mag|mogen|kan|kun|kunnen|moet|moeten|is|zijn|heeft|hebben|werkt|helpt|zal|zullen|"
+                    r"wordt|worden|bestaat|can|may|should|must|is|are|does|do|will)\b", re.I)
+_NEGATION = re.compile(r"\b(niet|geen|nooit|nergens|not|no|never|cannot|can't|mustn't)\b", re.I)
+_VERB_FORMS = {  # the forms of the question's verb that a sentence must use to say yes or no to it
+    "mag": "mag|mogen|mocht|mochten", "mogen": "mag|mogen|mocht|mochten",
+    "kan": "kan|kunnen|kunt|kon|konden", "kun": "kan|kunnen|kunt|kon|konden", "kunnen": "kan|kunnen|kunt|kon|konden",
+    "moet": "moet|moeten|hoeft|hoeven", "moeten": "moet|moeten|hoeft|hoeven",
+    "werkt": "werkt|werken|werkte", "helpt": "helpt|helpen|hielp", "bestaat": "bestaat|bestaan",
+    "can": "can|cannot|can't", "may": "may", "should": "should", "must": "must|mustn't",
+}
+
+
+@dataclass
+class Quote:
+    passage: int  # index in the given passages
+    heading: str | None
+    text: str
+
+
+@dataclass
+class Composition:
+    lead: str | None = None  # the opening statement (with "Ja, "/"Nee, " where the question asks it)
+    lead_passage: int | None = None
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def used(self) -> list[int]:
+        seen: list[int] = []
+        for i in ([self.lead_passage] if self.lead_passage is not None else []) + [q.passage for q in self.quotes]:
+            if i not in seen:
+                seen.append(i)
+        return seen
+
+    @property
+    def empty(self) -> bool:
+        return self.lead is None and not self.quotes
+
+
+@lru_cache(maxsize=2048)
+def _analysed(text: str) -> tuple[tuple[Sentence, ...], tuple[frozenset[str], ...], tuple[bool, ...]]:
+    """A passage's sentences, their tokens, and whether each can be quoted as content. Passages are the same
+    few for many questions: analysed once."""
+    sents = tuple(sentences(text))
+    toks = tuple(frozenset(T.tokens(s.text)) for s in sents)
+    ok = tuple(_content(s) for s in sents)
+    return sents, toks, ok
+
+
+def quotable_sentences(passages: list[Passage]) -> list[str]:
+    """Every sentence of the passages that could be quoted as content."""
+    return [s.text for p in passages for s, ok in zip(_analysed(p.text)[0], _analysed(p.text)[2]) if ok]
+
+
+def _content(s: Sentence) -> bool:
+    t = s.text.strip()
+    if len(t) < MIN_SENTENCE_CHARS or s.points_elsewhere:
+        return False
+    if (t.endswith("?") and ": " not in t) or _NOT_CONTENT.match(t) or " | " in t:
+        return False  # a question, a greeting or a table row is not an answer
+    return t.rstrip(")\"'’”").endswith((".", "!", ":", ";")) or len(t) > 60
+
+
+def _mistakes(sents: tuple[Sentence, ...], heading: str) -> set[int]:
+    """Sentences that describe what not to do: from a counter-example cue (or under a heading that is one) to
+    where the advice turns ("Beter is het om ..."), and what a paragraph says before its advice turns."""
+    out: set[int] = set()
+    under_counter = bool(_COUNTER.search(heading))  # "Zo moet het niet": until the advice turns
+    counter, current = under_counter, None
+    for k, s in enumerate(sents):
+        text = s.text.strip()
+        if current is not None and s.paragraph != current and not sents[k - 1].leans_forward:
+            counter = under_counter  # a cue in the text reaches to the end of its paragraph (and its list)
+        current = s.paragraph
+        if _ADVICE_TURN.match(text):
+            counter = under_counter = False
+            j = k - 1
+            while j >= 0 and sents[j].paragraph == s.paragraph:
+                out.add(j)
+                j -= 1
+            continue
+        if _COUNTER.search(text):
+            counter = True
+        if counter:
+            out.add(k)
+    return out
+
+
+def _score_all(question: str, expansion: str, pool: list[Passage]):
+    q_terms = Counter(T.tokens(question))
+    for t in T.tokens(expansion):
+        q_terms[t] = max(q_terms[t], 0.5)
+    df: Counter = Counter()
+    rows = []
+    for pi, p in enumerate(pool):
+        sents, toks, ok = _analysed(p.text)
+        for tk in toks:
+            df.update(tk)
+        rows.append((pi, sents, toks, ok))
+    n = max(sum(len(r[1]) for r in rows), 1)
+    wants_advice = bool(_ASKS_ADVICE.search(question))
+    scored = []  # (score, passage, sentence index)
+    mistakes: set[tuple[int, int]] = set()
+    every: dict[tuple[int, int], float] = {}  # every quotable sentence, scored or not
+    for pi, sents, toks, ok in rows:
+        wrong = _mistakes(sents, p.section)
+        for si, s in enumerate(sents):
+            if not ok[si]:
+                continue
+            overlap = sum(w * math.log(1 + n / df[t]) for t, w in q_terms.items() if t in toks[si])
+            score = overlap / math.sqrt(max(len(toks[si]), 4)) / (1 + 0.35 * pi)
+            if wants_advice and _GIVES_ADVICE.search(s.text):
+                score *= ADVICE_BOOST
+            if si in wrong:
+                score *= COUNTER_PENALTY  # the mistake is not the advice
+                mistakes.add((pi, si))
+            every[(pi, si)] = score
+            if score > 0:
+                scored.append((score, pi, si))
+    scored.sort(key=lambda x: -x[0])
+    return scored, {pi: sents for pi, sents, _, _ in rows}, wants_advice, mistakes, every
+
+
+def _unit(sents: tuple[Sentence, ...], i: int) -> tuple[int, int] | None:
+    """What to quote around sentence i: its paragraph when short, else the span it needs and the sentence after
+    (advice often follows the sentence that names the situation); None when it cannot be quoted."""
+    span = quotable_span(list(sents), i)
+    if span is None:
+        return None
+    start, end = span
+    para = [k for k, s in enumerate(sents) if s.paragraph == sents[i].paragraph]
+    p_start, p_end = para[0], para[-1] + 1
+    if sum(len(s.text) for s in sents[p_start:p_end]) <= QUOTE_CHARS and not sents[p_start].leans_back:
+        start, end = min(start, p_start), max(end, p_end)
+    elif end < len(sents) and sents[end].paragraph == sents[i].paragraph and sents[end].leans_back \
+            and not sents[end].points_elsewhere:
+        end += 1
+    # a list item is quoted with its lead-in: "De handreiking noemt drie stappen:" before "1. ..."
+    if start > 0 and sents[start - 1].leans_forward:
+        lead = quotable_span(list(sents), start - 1)
+        if lead is not None and lead[1] >= end and sum(len(s.text) for s in sents[lead[0]:lead[1]]) <= QUOTE_CHARS:
+            start, end = lead
+    while end - start > 1 and sum(len(s.text) for s in sents[start:end]) > QUOTE_CHARS:
+        if end - 1 > i and not sents[end - 2].leans_forward:
+            end -= 1
+        elif start < i and not sents[start + 1].leans_back:
+            start += 1
+        else:
+            break
+    return start, end
+
+
+def _render(sents: tuple[Sentence, ...], start: int, end: int) -> str:
+    """The unit as the author wrote it: sentences of one paragraph together, paragraphs on their own lines, the
+    items after a lead-in marked as a list."""
+    lines: list[str] = []
+    current, listing = None, False
+    for k in range(start, end):
+        s = sents[k]
+        if s.paragraph != current:
+            listing = listing or (k > start and sents[k - 1].leans_forward)
+            lines.append(("• " if listing else "") + s.text)
+            current = s.paragraph
+        else:
+            lines[-1] += " " + s.text
+    return "\n".join(" ".join(line.split()) for line in lines)
+
+
+def _polar(question: str, lead: str) -> str | None:
+    """"Ja" or "Nee" when the question asks yes or no and the lead answers with the question's own verb."""
+    m = _POLAR.match(question)
+    if not m or "?" not in question:
+        return None
+    forms = _VERB_FORMS.get(m.group(1).lower())
+    if not forms:
+        return None
+    verb = re.search(rf"\b({forms})\b", lead, re.I)
+    if not verb:
+        return None
+    window = lead[max(0, verb.start() - 40): verb.end() + 40]
+    english = bool(re.match(r"\s*(can|may|should|must|does|do|will|is|are)\b", question, re.I))
+    if _NEGATION.search(window):
+        return "No" if english else "Nee"
+    return "Yes" if english else "Ja"
+
+
+def compose(question: str, expansion: str, passages: list[Passage], max_passages: int = 3) -> Composition:
+    pool = passages[:max_passages]
+    scored, by_passage, wants_advice, mistakes, score_of = _score_all(question, expansion, pool)
+    comp = Composition()
+    if not scored:
+        return comp
+    total = 0
+    best = scored[0][0]
+    for score, pi, si in scored:
+        if comp.quotes and (score < SECOND_PLACE * best or len(comp.quotes) >= 2):
+            break
+        if any(q.passage == pi for q in comp.quotes):
+            continue
+        sents = by_passage[pi]
+        unit = _unit(sents, si)
+        if unit is None:
+            continue
+        start, end = unit
+        text = _render(sents, start, end)
+        if comp.quotes and total + len(text) > TOTAL_CHARS:
+            continue
+        if comp.lead is None:
+            lead = _lead(sents, start, end, si, score_of, pi, wants_advice, mistakes)
+            if lead is not None:
+                comp.lead, comp.lead_passage = sents[lead].text, pi
+                yes_no = _polar(question, sents[lead].text)
+                if yes_no:
+                    comp.lead = f"{yes_no}. {comp.lead}"
+                if end - start == 1:  # the unit is the lead sentence itself: say it once
+                    total += len(text)
+                    continue
+        comp.quotes.append(Quote(pi, _heading(pool[pi]), text))
+        total += len(text)
+    return comp
+
+
+def _heading(p: Passage) -> str | None:
+    """The quote's label: the nearest heading above it (the full path is in the citation)."""
+    return p.section.split(" › ")[-1].strip() or None if p.section else None
+
+
+def _lead(sents, start: int, end: int, best: int, score_of: dict, pi: int, wants_advice: bool,
+          mistakes: set[tuple[int, int]]) -> int | None:
+    """The opening statement, from the unit quoted: a sentence that stands alone; for a question asking what to
+    do, the best-scoring sentence of the unit that says what to do (not the one that restates the situation)."""
+    def alone(k: int) -> bool:
+        return (not sents[k].leans_back and not sents[k].leans_forward and (pi, k) in score_of
+                and (pi, k) not in mistakes)  # the mistake described is never the opening
+
+    if wants_advice:
+        advice = [k for k in range(start, end) if alone(k) and _GIVES_ADVICE.search(sents[k].text)]
+        if advice:
+            return max(advice, key=lambda k: score_of[(pi, k)])
+    if alone(best):
+        return best
+    others = [k for k in range(start, end) if alone(k)]
+    return max(others, key=lambda k: score_of[(pi, k)]) if others else None
+
+
+def render_composition(comp: Composition, numbering: dict[int, int], passages: list[Passage], lang: str) -> str:
+    """Plain text every channel shows as is: the opening statement with its citation, then each quoted unit
+    under its heading. A short unit that holds the opening is not repeated under it."""
+    parts: list[str] = []
+    quotes = list(comp.quotes)
+    if comp.lead is not None:
+        n = numbering[comp.lead_passage]
+        first = quotes[0] if quotes else None
+        if first is not None and first.passage == comp.lead_passage and first.text.count(". ") < 2 \
+                and _strip_polar(comp.lead) in first.text:
+            polar = comp.lead[: len(comp.lead) - len(_strip_polar(comp.lead))].strip()
+            if polar:
+                parts.append(polar)
+        else:
+            parts.append(f"{comp.lead} [{n}]")
+    for q in quotes:
+        label = q.heading or passages[q.passage].title
+        body = q.text
+        parts.append(f"{label} [{numbering[q.passage]}]:\n{body}" if label else f"{body} [{numbering[q.passage]}]")
+    return "\n\n".join(parts)
+
+
+def _strip_polar(lead: str) -> str:
+    return re.sub(r"^(Ja|Nee|Yes|No)\. ", "", lead)
