@@ -137,7 +137,8 @@ def _from_validation(exc: RequestValidationError) -> ApiError:
         return ApiError("invalid_json")
     if errors and all(e.get("loc", ())[-1:] == ("text",) and e.get("type") in ("string_pattern_mismatch",
                                                                                "string_too_short") for e in errors):
-        return ApiError("empty")
+        blank = all(not str(e.get("input") or "").strip(" \t\r\n") for e in errors)
+        return ApiError("empty" if blank else "no_words")
     return ApiError("invalid_request")
 
 

@@ -16,15 +16,17 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field, field_validator
 
+from bot.channels.junk import HAS_WORD
 from bot.channels.ratelimit import make_limiter
 from bot.engine.texts import text as T
 
 from . import live, sse
-from .errors import (NOT_BLANK, ApiError, call_gateway, check_urgent, clean_text, error_responses, guarded_route,
+from .errors import (ApiError, call_gateway, check_urgent, clean_text, error_responses, guarded_route,
                      hit)
 from .widget_api import body_limit
 
 CONVERSATION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ADVISOR_TEXT = "^[ \t\r\n]*$|" + HAS_WORD  # nothing (hand over the last question), or words
 Role = Literal["youth_worker", "municipal_official", "mosque_board", "teacher", "community_member"]
 
 
@@ -42,7 +44,7 @@ class _Text(BaseModel):
 
 class MessageIn(_Text):
     conversation_id: str = Field(pattern=CONVERSATION, description=D("api.doc.conversation_id"))
-    text: str = Field(pattern=NOT_BLANK, description=D("api.doc.text"))
+    text: str = Field(pattern=HAS_WORD, description=D("api.doc.text"))  # a word: no blank or junk message
     language: Literal["nl", "en"] | None = Field(None, description=D("api.doc.language"))
     role: Role | None = Field(None, description=D("api.doc.role"))
     region: str | None = Field(None, max_length=80, description=D("api.doc.region"))
@@ -54,7 +56,7 @@ class FeedbackIn(BaseModel):
 
 
 class AdvisorIn(_Text):
-    text: str = Field("", description=D("api.doc.advisor_text"))
+    text: str = Field("", pattern=ADVISOR_TEXT, description=D("api.doc.advisor_text"))
     language: Literal["nl", "en"] | None = Field(None, description=D("api.doc.language"))
     role: Role | None = Field(None, description=D("api.doc.role"))
     region: str | None = Field(None, max_length=80, description=D("api.doc.region"))
