@@ -17,7 +17,7 @@
     essbot backup DIR / essbot restore DIR  database, index and reviewed answers (docs/backup.md)
     essbot config-reference [--check]       docs/configuration.md from the settings
     essbot redact < in.jsonl > out.jsonl    personal data out of {"id","text"} lines -> {"id","redacted"}
-    essbot train-triage / train-names       refit the judgement models on bot/labelled
+    essbot train-triage / train-names / train-asktype   refit the judgement models on bot/labelled
     essbot bench-judgement                  memory and speed of redaction and triage
 """
 from __future__ import annotations
@@ -176,6 +176,12 @@ def cmd_train_names(args) -> int:
     return train_main(["--out", args.out] if args.out else [])
 
 
+def cmd_train_asktype(args) -> int:
+    from bot.engine.train_asktype import main as train_main
+
+    return train_main(["--holdout"] if args.holdout else [])
+
+
 def cmd_bench_judgement(args) -> int:
     from bot.evaluation.judgement_bench import run_judgement_bench
 
@@ -272,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     tn = sub.add_parser("train-names", help="fit the person-name model on bot/labelled (writes its weights)")
     tn.add_argument("--out")
     tn.set_defaults(func=cmd_train_names)
+
+    ta = sub.add_parser("train-asktype", help="fit the expected-answer-type model on bot/labelled (writes its weights)")
+    ta.add_argument("--holdout", action="store_true", help="only print the figures on the kept-apart set")
+    ta.set_defaults(func=cmd_train_asktype)
 
     cr = sub.add_parser("config-reference", help="write docs/configuration.md from the settings")
     cr.add_argument("--check", action="store_true", help="exit 1 when docs/configuration.md is out of date")

@@ -124,11 +124,27 @@ class Expectation:
         return self.kind not in NEVER_FROM_TEXT
 
 
-def expect(question: str) -> Expectation:
+_FROM_REPORT = {"legal", "ranking", "current_status", "operational"}
+
+
+def pattern_kind(question: str) -> str | None:
+    """The kind the patterns read, the most specific first."""
     found = {kind for kind, pattern in ASKS.items() if pattern.search(question)}
     if _ASKS_FOR_TEXT.search(question):  # "mogen wij ...? Wat zeggen de geïnterviewden?": the report's view
-        found -= {"legal", "ranking", "current_status", "operational"}
-    return Expectation(next((k for k in PRIORITY if k in found), None))
+        found -= _FROM_REPORT
+    return next((k for k in PRIORITY if k in found), None)
+
+
+def expect(question: str) -> Expectation:
+    """The learned model's kind when it is confident (``asktype.py``), else the patterns'."""
+    from .asktype import MIN_PROB, NONE, default_model
+
+    model = default_model()
+    if model is not None:
+        kind, p = model.predict(question)
+        if kind != NONE and p >= MIN_PROB and not (kind in _FROM_REPORT and _ASKS_FOR_TEXT.search(question)):
+            return Expectation(kind)
+    return Expectation(pattern_kind(question))
 
 
 # Words that say what kind of answer is wanted, not what it is about: they do not make a sentence relevant.
@@ -168,14 +184,28 @@ def asked_part(question: str) -> str:
     return " ".join(asking) if asking else question
 
 
-def relevant(question: str, sentences: list[str], share: float = RELEVANT_SHARE) -> list[str]:
+def relevant(question: str, sentences: list[str] | list[tuple[str, str]], share: float = RELEVANT_SHARE) -> list[str]:
     """The sentences about the question's subject: sharing at least ``share`` of the content words of its
-    asking part (the words that say which kind of answer is wanted do not count)."""
+    asking part (the words that say which kind of answer is wanted do not count). A sentence may come with its
+    context (the sentence before it in its paragraph): "Aanmelden kan tot 1 maart." is about the training the
+    sentence before it names."""
+    pairs = [(s, s) if isinstance(s, str) else s for s in sentences]
     q = _terms(asked_part(question))
     if not q:
-        return sentences
+        return [s for s, _ in pairs]
     need = max(1, math.ceil(share * len(q)))
-    return [s for s in sentences if len(q & set(T.tokens(s))) >= need]
+    return [s for s, context in pairs if _shared(q, set(T.tokens(context))) >= need]
+
+
+def _shared(question_terms: set[str], tokens: set[str]) -> int:
+    """Question terms found among the tokens, a compound counting for its parts: "opkomst" is in
+    "verkiezingsopkomst", "medewerker" in "ess-medewerker", "onderzoek" in "onderzoeker"."""
+    n = 0
+    for t in question_terms:
+        if t in tokens or (len(t) >= 5 and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t))
+                                                for w in tokens)):
+            n += 1
+    return n
 
 
 def _counted(question: str, sentence: str) -> bool:
@@ -191,7 +221,7 @@ def _counted(question: str, sentence: str) -> bool:
     return False
 
 
-def supported(expectation: Expectation, question: str, sentences: list[str]) -> bool:
+def supported(expectation: Expectation, question: str, sentences: list[str] | list[tuple[str, str]]) -> bool:
     """Whether a sentence about the question's subject contains the kind of thing asked for."""
     if expectation.kind is None:
         return True

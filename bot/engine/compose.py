@@ -97,9 +97,17 @@ def _analysed(text: str) -> tuple[tuple[Sentence, ...], tuple[frozenset[str], ..
     return sents, toks, ok
 
 
-def quotable_sentences(passages: list[Passage]) -> list[str]:
-    """Every sentence of the passages that could be quoted as content."""
-    return [s.text for p in passages for s, ok in zip(_analysed(p.text)[0], _analysed(p.text)[2]) if ok]
+def quotable_sentences(passages: list[Passage]) -> list[tuple[str, str]]:
+    """Every sentence of the passages that could be quoted as content, with its context: itself and the
+    sentence before it in its paragraph."""
+    out = []
+    for p in passages:
+        sents, _, ok = _analysed(p.text)
+        for k, s in enumerate(sents):
+            if ok[k]:
+                before = sents[k - 1].text + " " if k and sents[k - 1].paragraph == s.paragraph else ""
+                out.append((s.text, before + s.text))
+    return out
 
 
 def _content(s: Sentence) -> bool:

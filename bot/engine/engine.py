@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.index.vectors import VectorStoreUnavailable
 from bot.observability import metrics
 from bot.retrieval.hybrid import HybridRetriever
-from bot.retrieval.passage import Passage, SearchResult
+from bot.retrieval.passage import Passage, SearchResult, cite_places, renumber
 from bot.triage import CLEAR, Triage, triage
 
 from . import language as lang_mod
@@ -336,8 +336,9 @@ class Engine:
         comp = compose(redacted, expansion, passages)
         if comp.empty:
             return None
-        numbering = {pi: n for n, pi in enumerate(comp.used, 1)}
-        used = [passages[pi] for pi in comp.used]
+        places, numbers = cite_places([passages[pi] for pi in comp.used])  # one citation per place
+        numbering = {pi: numbers[k] for k, pi in enumerate(comp.used)}
+        used = places
         body = "\n\n".join([render_composition(comp, numbering, passages, lang)] + _notes(used, lang)
                            + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
@@ -358,18 +359,16 @@ class Engine:
             log.warning("llm answer not grounded, extractive fallback (%d reasons)", len(verdict.reasons))
             return None
         used = sorted(set(ans.cited))
-        renumber = {old: new for new, old in enumerate(used, 1)}
-        text = ans.text
-        for old, new in renumber.items():
-            text = text.replace(f"[{old}]", f"[#{new}]")
-        text = text.replace("[#", "[")
-        cited = [top[n - 1] for n in used]
+        cited, numbers = cite_places([top[n - 1] for n in used])  # one citation per place, numbered 1..
+        by_old = {old: numbers[k] for k, old in enumerate(used)}
+        text = renumber(ans.text, [by_old.get(n, n) for n in range(1, len(top) + 1)])
         body = "\n\n".join([text] + _notes(cited, lang) + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
 
 
-def _sentences_of(passages: list[Passage]) -> list[str]:
-    """The sentences an answer could quote (not headings, questions, greetings or table rows)."""
+def _sentences_of(passages: list[Passage]) -> list[tuple[str, str]]:
+    """The sentences an answer could quote (not headings, questions, greetings or table rows), each with the
+    sentence before it."""
     return quotable_sentences(passages)
 
 

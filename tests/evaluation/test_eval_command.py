@@ -57,6 +57,11 @@ def test_eval_cli_prints_metrics_and_writes_json(tmp_path):
     assert set(q1) >= {"id", "decision", "latency_ms", "passages"}
     assert q1["passages"][0]["doc"] == "moskee.txt" and {"doc", "text", "score"} <= set(q1["passages"][0])
     assert len(q1["passages"]) <= 10
+    # each reply as the asker reads it, with its sources, to read and check answers in bulk
+    assert q1["decision"] == "answer" and "woordvoerder" in q1["reply"] and "Bronnen" in q1["reply"]
+    assert re.search(r"\[1\] .*moskee", q1["reply"], re.I | re.S)
+    q3 = data["questions"][2]
+    assert q3["decision"] == "handover" and q3["reason"] and "adviseur" in q3["reply"]
 
 
 def test_eval_cli_reports_a_missing_corpus(tmp_path):
