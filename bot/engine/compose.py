@@ -61,6 +61,10 @@ _VERB_FORMS = {  # the forms of the question's verb that a sentence must use to 
 }
 
 
+# Pictographs a PDF's layout leaves in the text ("🕒 Het was ..."): never part of what the author wrote.
+_SYMBOLS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
+
+
 @dataclass
 class Quote:
     passage: int  # index in the given passages
@@ -116,7 +120,7 @@ def _content(s: Sentence) -> bool:
         return False
     if (t.endswith("?") and ": " not in t) or _NOT_CONTENT.match(t) or " | " in t:
         return False  # a question, a greeting or a table row is not an answer
-    return t.rstrip(")\"'’”").endswith((".", "!", ":", ";")) or len(t) > 60
+    return t.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";"))  # a sentence cut at a page or chunk is not
 
 
 def _mistakes(sents: tuple[Sentence, ...], heading: str) -> set[int]:
@@ -205,7 +209,23 @@ def _unit(sents: tuple[Sentence, ...], i: int) -> tuple[int, int] | None:
             start += 1
         else:
             break
+    # the unit's edges hold no debris: a table row, a sentence cut off by the page, a lead-in without its list
+    while end - 1 > i and (_debris(sents, end - 1) or sents[end - 1].leans_forward):
+        end -= 1
+    while start < i and _debris(sents, start) and not sents[start + 1].leans_back:
+        start += 1
+    if sents[end - 1].leans_forward:
+        return None  # its list was debris: a lead-in alone dangles
     return start, end
+
+
+def _debris(sents: tuple[Sentence, ...], k: int) -> bool:
+    """A table row, or prose cut off without its end (a list item may go without a full stop)."""
+    t = sents[k].text.strip()
+    if " | " in t:
+        return True
+    list_item = k > 0 and sents[k - 1].paragraph != sents[k].paragraph and len(t) <= 400
+    return not list_item and not t.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";"))
 
 
 def _render(sents: tuple[Sentence, ...], start: int, end: int) -> str:
@@ -221,7 +241,7 @@ def _render(sents: tuple[Sentence, ...], start: int, end: int) -> str:
             current = s.paragraph
         else:
             lines[-1] += " " + s.text
-    return "\n".join(" ".join(line.split()) for line in lines)
+    return "\n".join(" ".join(_SYMBOLS.sub("", line).split()) for line in lines)
 
 
 def _polar(question: str, lead: str) -> str | None:
@@ -266,7 +286,7 @@ def compose(question: str, expansion: str, passages: list[Passage], max_passages
         if comp.lead is None:
             lead = _lead(sents, start, end, si, score_of, pi, wants_advice, mistakes)
             if lead is not None:
-                comp.lead, comp.lead_passage = sents[lead].text, pi
+                comp.lead, comp.lead_passage = " ".join(_SYMBOLS.sub("", sents[lead].text).split()), pi
                 yes_no = _polar(question, sents[lead].text)
                 if yes_no:
                     comp.lead = f"{yes_no}. {comp.lead}"
@@ -307,16 +327,17 @@ def render_composition(comp: Composition, numbering: dict[int, int], passages: l
     parts: list[str] = []
     quotes = list(comp.quotes)
     if comp.lead is not None:
-        n = numbering[comp.lead_passage]
+        lead = _strip_polar(comp.lead)
+        parts.append(f"{comp.lead} [{numbering[comp.lead_passage]}]")
         first = quotes[0] if quotes else None
-        if first is not None and first.passage == comp.lead_passage and first.text.count(". ") < 2 \
-                and _strip_polar(comp.lead) in first.text:
-            polar = comp.lead[: len(comp.lead) - len(_strip_polar(comp.lead))].strip()
-            if polar:
-                parts.append(polar)
-        else:
-            parts.append(f"{comp.lead} [{n}]")
+        if first is not None and first.passage == comp.lead_passage and first.text.startswith(lead):
+            # the opening is said once: the quote goes on from there (verbatim; a lead from the middle of a
+            # unit is repeated in it rather than cut out)
+            rest = first.text[len(lead):].strip()
+            quotes[0] = Quote(first.passage, first.heading, rest) if len(rest) > 20 else None
     for q in quotes:
+        if q is None:
+            continue
         label = q.heading or passages[q.passage].title
         body = q.text
         parts.append(f"{label} [{numbering[q.passage]}]:\n{body}" if label else f"{body} [{numbering[q.passage]}]")

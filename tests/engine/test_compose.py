@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.engine.compose import compose
+from bot.engine.compose import compose, render_composition
 from bot.engine.engine import Engine
 from bot.engine.messages import InboundMessage, Kind
 from bot.index.store import Index
@@ -159,3 +159,16 @@ def test_fewer_relevant_lines_over_weak_bullets():
     comp = compose("Op wie richt ik me bij polarisatie, op de middengroep?", "", [strong, weak])
     assert comp.used == [0]
     assert comp.lead.startswith("Richt je op de middengroep")
+
+
+def test_no_debris_at_a_units_edges_and_no_pictographs():
+    text = ("🕒 Signalen uit de wijk bereiken het stadhuis vaak pas laat. Wijkteams delen hun zorgen zelden met "
+            "de afdeling openbare orde. Daar duikt\n\n"
+            "Thema | Aantal signalen\n\n"
+            "Een respondent licht dit nader toe:")
+    comp = compose("Waarom bereiken signalen uit de wijk het stadhuis laat?", "", [_p(text, "Signalen")])
+    rendered = render_composition(comp, {0: 1}, [_p(text, "Signalen")], "nl")
+    assert "Signalen uit de wijk bereiken het stadhuis vaak pas laat." in rendered
+    assert "🕒" not in rendered and "Daar duikt" not in rendered and "|" not in rendered
+    assert "nader toe:" not in rendered  # a lead-in without what it announces
+    assert rendered.count("bereiken het stadhuis") == 1  # the opening is said once
