@@ -118,8 +118,11 @@ class Engine:
         raw = msg.text or ""
         if not raw.strip():
             raise MessageRejected(T("error.empty", msg.language or "nl"))
+        # Triage reads the asker's own words, in memory (only a hash is kept), as the channels did before their
+        # limits: its model learned from unredacted messages, and "Mail mij op [EMAIL]." is not what was written.
+        tri = triage(raw)
         # a long message about danger is taken whole: urgent is never refused for its length
-        if len(raw) > self.settings.max_message_chars and not triage(self.redactor.redact(raw).text).urgent:
+        if len(raw) > self.settings.max_message_chars and not tri.urgent:
             raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
         redacted = self.redactor.redact(raw).text
         lang = msg.language or lang_mod.detect(redacted)
@@ -128,7 +131,7 @@ class Engine:
         pending = self.conversations.begin(msg.conversation_id, redacted, channel=msg.channel, asker=msg.asker)
         msg = replace(msg, pending_id=pending)
 
-        outcome = self._waiting_ticket(msg, redacted, lang) or self._decide(msg, redacted, lang)
+        outcome = self._waiting_ticket(msg, redacted, lang, tri) or self._decide(msg, redacted, lang, tri)
         outcome.redacted_question = redacted
         outcome.language = lang
         outcome.timings_ms.update({"redact": (t_redact - started) * 1e3, "total": (time.perf_counter() - started) * 1e3})
@@ -166,7 +169,7 @@ class Engine:
         the last question of the conversation. None when there is nothing to hand over yet."""
         text = (msg.text or "").strip()
         if text:
-            if len(text) > self.settings.max_message_chars and not triage(self.redactor.redact(text).text).urgent:
+            if len(text) > self.settings.max_message_chars and not triage(text).urgent:
                 raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
             question = self.redactor.redact(text).text
         else:
@@ -175,7 +178,7 @@ class Engine:
             if question is None:
                 return None
         lang = msg.language or lang_mod.detect(question)
-        tri = triage(question)
+        tri = triage(text) if text else triage(question)  # the stored question is redacted: triage copes
         # whoever asks for a person while in danger gets the emergency lines and an urgent ticket, either tier
         outcome = (self._urgent(msg, question, lang, tri) if tri.urgent else
                    self._handover(msg, question, lang, "asked_for_human", None))
@@ -197,10 +200,10 @@ class Engine:
         return T("reset_done", language)
 
     # ------------------------------------------------------------------------------
-    def _waiting_ticket(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome | None:
+    def _waiting_ticket(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome | None:
         """An advisor asked this asker a question: the reply joins that ticket (unless it is urgent)."""
         followup = getattr(self.tickets, "asker_followup", None)
-        if followup is None or triage(redacted).urgent:
+        if followup is None or tri.urgent:
             return None
         ref = followup(msg.conversation_id, redacted)
         if ref is None:
@@ -209,8 +212,7 @@ class Engine:
                                         deadline=_format_deadline(ref.deadline, lang)),
                        ticket_ref=ref.ref, reason="asker_reply")
 
-    def _decide(self, msg: InboundMessage, redacted: str, lang: str) -> Outcome:
-        tri = triage(redacted)
+    def _decide(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome:
         if tri.urgent and tri.tier == CLEAR:
             return self._urgent(msg, redacted, lang, tri)
         if tri.urgent:  # possible danger: the emergency lines first, then what the knowledge base says

@@ -64,8 +64,9 @@ def triage(text: str) -> Triage:
 def _triage(text: str) -> Triage:
     from .model import default_model
     from .rules import clear_hits
-    from .text import degenerate
+    from .text import degenerate, without_placeholders
 
+    text = without_placeholders(text or "")
     if not text or not text.strip():
         return Triage(False, NONE, None, 0.0, ())
     if degenerate(text):

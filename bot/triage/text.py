@@ -55,3 +55,32 @@ def degenerate(text: str) -> bool:
     if not words:
         return True
     return len(words) >= 8 and len(set(words)) <= max(3, len(words) // 20)
+
+
+PLACEHOLDER = re.compile(r"\[(NAAM|TELEFOON|EMAIL|BSN|IBAN|ADRES|POSTCODE|KENTEKEN|GEBOORTEDATUM|ACCOUNT|SCHOOL)\]")
+# Neutral stand-ins of the kind the model saw in its labelled messages (which are not redacted).
+_STAND_IN = {"NAAM": "Sanne", "TELEFOON": "0612345678", "EMAIL": "naam@voorbeeld.nl", "BSN": "123456782",
+             "IBAN": "NL00BANK0123456789", "ADRES": "Dorpsstraat 1", "POSTCODE": "1234 AB", "KENTEKEN": "AB-123-C",
+             "GEBOORTEDATUM": "1 januari 2000", "ACCOUNT": "@naam", "SCHOOL": "de school"}
+# A sentence of only these words around a placeholder gives contact details or signs off.
+_CONTACT_WORDS = set("""mail mailen e-mail email bel bellen app appen sms whatsapp bereik bereiken bereikbaar via op
+    naar of en mij me mijn ons onze je jij u uw is zijn nummer telefoon tel adres contact groet groeten groetjes
+    vriendelijke hartelijke met mvg gr dank bedankt alvast ik ben heet namens van de het een tot ziens hoor
+    regards thanks best kind call me my number at or and is from""".split())
+
+
+def _contact_only(sentence: str) -> bool:
+    rest = fold(PLACEHOLDER.sub(" ", sentence)).split()
+    return all(w.strip(".,:;!?()") in _CONTACT_WORDS for w in rest)
+
+
+def without_placeholders(text: str) -> str:
+    """The redacted message as triage judges it. A sentence that only gives contact details or signs off
+    ("Mail mij op [EMAIL].", "Groet, [NAAM]") is left out: it says nothing of danger, yet a short sentence at
+    the end moved the model (measured: 0.04 alone, 0.41 with "Groet, Sanne", 0.19-0.61 with "Mail mij op ..."
+    and an address or a bare placeholder). Other placeholders get a neutral stand-in ("[ADRES]" would read as
+    the word "adres")."""
+    if not PLACEHOLDER.search(text):
+        return text
+    kept = [u for u in re.split(r"(?<=[.!?])\s+|\n+", text) if not (PLACEHOLDER.search(u) and _contact_only(u))]
+    return PLACEHOLDER.sub(lambda m: _STAND_IN[m.group(1)], " ".join(kept))

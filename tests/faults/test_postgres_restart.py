@@ -103,7 +103,9 @@ def own_claimed(db: Database, queue: QueueService, advisor_id: int) -> list[str]
 
 
 def answer(queue: QueueService, ref: str, advisor_id: int, rec: Record) -> None:
-    text = f"Bespreek het eerst met de wijkagent, kenmerk {secrets.token_hex(6)}."
+    # a short number as reference: a hex run such as "009481391513" can read as a phone number, and a reply with
+    # personal data waits for the advisor's confirmation (bot/handover/service.py)
+    text = f"Bespreek het eerst met de wijkagent, kenmerk {secrets.randbelow(10**6):06d}."
     while not rec.abort.is_set():
         try:
             queue.reply(ref, advisor_id, text)

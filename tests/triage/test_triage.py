@@ -158,3 +158,17 @@ def test_the_same_text_is_judged_once_and_only_hashes_are_kept():
 def test_shipped_weights_were_fitted_on_the_labelled_files_of_this_checkout():
     """Change a labelled file without `essbot train-triage` and this fails."""
     assert metadata()["data_sha256"] == files_digest(training_files())
+
+
+def test_redacted_contact_details_say_nothing_of_danger():
+    """Texts that exist only redacted (stored questions, recovery) reach triage with placeholders: a sentence
+    that only gives contact details or signs off is left out, other placeholders get a neutral stand-in."""
+    from bot.triage.text import without_placeholders
+
+    question = "Twee groepen schelden elkaar uit, wat raadt de depolarisatie-aanpak aan?"
+    for tail in ("Mail mij op [EMAIL].", "Groet, [NAAM]", "Bel me op [TELEFOON] of mail [EMAIL]."):
+        assert without_placeholders(f"{question} {tail}") == question
+        assert not triage(f"{question} {tail}").urgent, tail
+    assert triage("Ik wil dood. Bel me op [TELEFOON].").urgent
+    assert triage("Ze hebben het adres van [NAAM] gepost: [ADRES]. Ze komen vanavond.").urgent
+    assert "[" not in without_placeholders("Er staat iemand met een mes voor [ADRES]!")
