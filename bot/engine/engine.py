@@ -30,7 +30,7 @@ from .decide import decide_scope
 from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
-from .tickets import TicketRequest, TicketSink
+from .tickets import OFFICE_TZ, TicketRequest, TicketSink
 
 log = logging.getLogger(__name__)
 
@@ -413,7 +413,7 @@ def _disclaimer(history: list[tuple[str, str]], lang: str) -> list[str]:
 
 
 def _format_deadline(deadline, lang: str) -> str:
-    local = deadline.astimezone()
+    local = deadline.astimezone(OFFICE_TZ)  # as the console shows it: Dutch time, not the server's
     if lang == "en":
         return local.strftime("%A %d %B %H:%M")
     days = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]

@@ -233,3 +233,21 @@ def test_possible_danger_gets_the_lines_first_then_the_answer_and_a_ticket_to_ch
     ticket = next(t for t in engine.tickets.all() if t["ref"] == out.ticket_ref)
     assert ticket["priority"] == "urgent" and ticket["reason"] == "urgent_possible:self_harm"
     assert ticket["draft"] and "middengroep" in ticket["draft"]  # the advisor sees what the asker was told
+
+
+def test_askers_read_the_deadline_in_dutch_time_whatever_the_servers_zone(monkeypatch):
+    """The console shows advisors Dutch time; the asker must read the same hour (issue 16)."""
+    import time as time_mod
+    from datetime import datetime, timezone
+
+    from bot.engine.engine import _format_deadline
+
+    monkeypatch.setenv("TZ", "UTC")
+    time_mod.tzset()
+    try:
+        tuesday_16_utc = datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)  # 17:00 in Amsterdam (winter time)
+        assert _format_deadline(tuesday_16_utc, "nl") == "dinsdag 1 december 17:00"
+        assert _format_deadline(datetime(2026, 7, 1, 8, 0, tzinfo=timezone.utc), "nl").endswith("10:00")  # summer
+    finally:
+        monkeypatch.undo()
+        time_mod.tzset()
