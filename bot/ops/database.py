@@ -139,11 +139,20 @@ def _restore_postgres(url: str, dump_file: Path) -> None:
     saved_tables = {m.group(1) for m in re.finditer(r"^\d+; \d+ \d+ TABLE public (\S+) ", listing, re.M)}
     # Tables the backup does not know (a later migration's) would survive --clean and make the
     # migration on start fail with "already exists": they go first.
+    # Likewise foreign keys a later migration added to a table the backup knows: --clean could not drop the
+    # key they point at ("cannot drop constraint advisors_pkey ... other objects depend on it").
+    saved_fks = {m.group(1) for m in re.finditer(r"^\d+; \d+ \d+ FK CONSTRAINT public \S+ (\S+) ", listing, re.M)}
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as conn:
-            for t in sorted(set(sa.inspect(conn).get_table_names()) - saved_tables):
+            inspector = sa.inspect(conn)
+            tables = set(inspector.get_table_names())
+            for t in sorted(tables - saved_tables):
                 conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{t}" CASCADE')
+            for t in sorted(tables & saved_tables):
+                for fk in inspector.get_foreign_keys(t):
+                    if fk.get("name") and fk["name"] not in saved_fks:
+                        conn.exec_driver_sql(f'ALTER TABLE "{t}" DROP CONSTRAINT IF EXISTS "{fk["name"]}"')
     except sa.exc.OperationalError as exc:
         raise OpsError(f"database niet bereikbaar / database unreachable ({type(exc.orig).__name__}); "
                        "maak hem eerst aan (createdb) / create it first (createdb)") from None

@@ -21,6 +21,7 @@ from bot.handover.db import database_url
 from bot.index.embeddings import make_embeddings
 from bot.index.store import Index
 from bot.index.vectors import ChromaVectors
+from ingest.chunking import index_texts
 
 from . import BackupDamaged, OpsError, RestoreRefused, database, manifest
 from .backup import BM25, CACHE, CATALOG, CHROMA, REVIEWED, _paths, cache_path, index_write_lock, key_check
@@ -248,11 +249,12 @@ def rebuild_vectors(settings: Settings, embeddings, batch: int = 256) -> tuple[i
     _chroma(settings).drop()  # whatever the store held (another model, other chunks) goes
     index = Index(settings, embeddings=embeddings)  # creates the collection and binds the model
     try:
-        chunks = index.catalog.all_chunks()
+        chunks = index.catalog.all_chunks()  # in document order, as index_texts needs them
+        texts = index_texts(chunks)  # what ingest embedded (a section's heading before its first chunk)
         misses_before = getattr(embeddings, "misses", 0)
         for i in range(0, len(chunks), batch):
             part = chunks[i : i + batch]
-            index.vectors.upsert(part, embeddings.embed_documents_np([c.text for c in part]))
+            index.vectors.upsert(part, embeddings.embed_documents_np(texts[i : i + batch]))
         if index.vectors.count() != len(chunks):
             raise OpsError(f"vectoropslag heeft {index.vectors.count()} van {len(chunks)} chunks / vector store "
                            f"holds {index.vectors.count()} of {len(chunks)} chunks")
