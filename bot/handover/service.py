@@ -84,6 +84,13 @@ class QueueService:
         if same is not None:  # the asker sent it again (a retry after an error): one question, one ticket
             return TicketRef(same.ref, same.deadline), same
         if request.priority != "urgent":
+            # A second hand-over while the first is still open (typed "ik wil een adviseur" and then the
+            # button) joins it: one conversation, one advisor, one reply. The text is in the conversation.
+            joined = self._open_normal(s, conv.id)
+            if joined is not None:
+                joined.updated_at = now
+                audit(s, None, "ticket.joined", joined, reason=request.reason)
+                return TicketRef(joined.ref, joined.deadline), joined
             reopened = self._reopen_recent(s, conv.id, request.question, now)
             if reopened is not None:
                 return TicketRef(reopened.ref, reopened.deadline), reopened
@@ -169,6 +176,12 @@ class QueueService:
             Ticket.conversation_id == conversation_id, Ticket.question == request.question,
             Ticket.priority == request.priority, Ticket.status.in_(OPEN_STATES),
             Ticket.created_at >= now - RETRY_WINDOW).order_by(Ticket.id.desc()).limit(1)).first()
+
+    @staticmethod
+    def _open_normal(s: Session, conversation_id: str) -> Ticket | None:
+        return s.scalars(select(Ticket).where(
+            Ticket.conversation_id == conversation_id, Ticket.priority == "normal",
+            Ticket.status.in_(OPEN_STATES)).order_by(Ticket.id.desc()).limit(1).with_for_update()).first()
 
     def _reopen_recent(self, s: Session, conversation_id: str, text: str, now: datetime) -> Ticket | None:
         cutoff = now - timedelta(days=self.policy.reopen_days)

@@ -225,3 +225,19 @@ def test_a_finished_answer_leaves_nothing_pending(world):
 
     ask(engine, "Hoe richt ik me op de middengroep bij spanningen?", conv="c-ok")
     assert queue.recover_interrupted(timedelta(0), interrupted_notice) == []
+
+
+def test_a_second_handover_while_the_first_is_open_joins_it(world):
+    """Typed "ik wil een adviseur" and the button a few seconds later: one ticket (issue 16)."""
+    engine, queue, db, _ = world
+    first = ask(engine, "Ik wil graag iemand van de ESS spreken over spanningen op onze school.", conv="twice")
+    assert first.kind is Kind.HANDOVER and first.ticket_ref
+    second = engine.request_advisor(InboundMessage(channel="web", asker="p-123", conversation_id="twice", text=""))
+    assert second is not None and second.ticket_ref == first.ticket_ref
+    third = ask(engine, "Hoe vraag ik subsidie aan voor een buurtfeest met een springkussen?", conv="twice")
+    assert third.kind is Kind.HANDOVER and third.ticket_ref == first.ticket_ref
+    assert [t["ref"] for t in queue.all() if t["ref"] == first.ticket_ref] == [first.ticket_ref]
+    assert len(queue.all()) == 1
+    # danger is never folded into an open ticket: it gets its own urgent one
+    urgent = ask(engine, "Er staat nu iemand met een mes voor de school!", conv="twice")
+    assert urgent.kind is Kind.URGENT and urgent.ticket_ref != first.ticket_ref
