@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from bot.index import text as T
 
+from .asktype import MIN_PROB, NONE, default_model
+
 _I = re.I | re.UNICODE
 
 # --- what is asked ---------------------------------------------------------------------------
@@ -137,8 +139,6 @@ def pattern_kind(question: str) -> str | None:
 
 def expect(question: str) -> Expectation:
     """The learned model's kind when it is confident (``asktype.py``), else the patterns'."""
-    from .asktype import MIN_PROB, NONE, default_model
-
     model = default_model()
     if model is not None:
         kind, p = model.predict(question)

@@ -321,7 +321,7 @@ def _lead(sents, start: int, end: int, best: int, score_of: dict, pi: int, wants
     return max(others, key=lambda k: score_of[(pi, k)]) if others else None
 
 
-def render_composition(comp: Composition, numbering: dict[int, int], passages: list[Passage], lang: str) -> str:
+def render_composition(comp: Composition, numbering: dict[int, int], passages: list[Passage]) -> str:
     """Plain text every channel shows as is: the opening statement with its citation, then each quoted unit
     under its heading. A short unit that holds the opening is not repeated under it."""
     parts: list[str] = []

@@ -169,7 +169,8 @@ class Engine:
         the last question of the conversation. None when there is nothing to hand over yet."""
         text = (msg.text or "").strip()
         if text:
-            if len(text) > self.settings.max_message_chars and not triage(text).urgent:
+            tri = triage(text)  # the asker's own words, as in handle()
+            if len(text) > self.settings.max_message_chars and not tri.urgent:
                 raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
             question = self.redactor.redact(text).text
         else:
@@ -177,8 +178,8 @@ class Engine:
                              if role == "user"), None)
             if question is None:
                 return None
+            tri = triage(question)  # the stored question is redacted: triage copes with its placeholders
         lang = msg.language or lang_mod.detect(question)
-        tri = triage(text) if text else triage(question)  # the stored question is redacted: triage copes
         # whoever asks for a person while in danger gets the emergency lines and an urgent ticket, either tier
         outcome = (self._urgent(msg, question, lang, tri) if tri.urgent else
                    self._handover(msg, question, lang, "asked_for_human", None))
@@ -237,7 +238,7 @@ class Engine:
             outcome = self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
         elif not result.passages or result.confidence < self.settings.handover_confidence:
             outcome = self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
-        elif not supported(expectation, redacted, _sentences_of(result.passages[:3])):
+        elif not supported(expectation, redacted, quotable_sentences(result.passages[:3])):
             # the passages are about the subject, but hold no answer of the kind asked (an amount, a date, ...)
             outcome = self._handover(msg, redacted, lang, "not_in_sources", result, scope=expectation.kind,
                                      theme=theme)
@@ -317,7 +318,7 @@ class Engine:
         comp = compose(redacted, expansion, passages)
         if comp.empty:
             return None
-        return render_composition(comp, {pi: pi + 1 for pi in comp.used}, passages, "nl") or None
+        return render_composition(comp, {pi: pi + 1 for pi in comp.used}, passages) or None
 
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
                 history: list[tuple[str, str]]) -> Outcome:
@@ -341,7 +342,7 @@ class Engine:
         places, numbers = cite_places([passages[pi] for pi in comp.used])  # one citation per place
         numbering = {pi: numbers[k] for k, pi in enumerate(comp.used)}
         used = places
-        body = "\n\n".join([render_composition(comp, numbering, passages, lang)] + _notes(used, lang)
+        body = "\n\n".join([render_composition(comp, numbering, passages)] + _notes(used, lang)
                            + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
                        theme=passages[0].collection)
@@ -366,12 +367,6 @@ class Engine:
         text = renumber(ans.text, [by_old.get(n, n) for n in range(1, len(top) + 1)])
         body = "\n\n".join([text] + _notes(cited, lang) + _disclaimer(history, lang))
         return Outcome(Kind.ANSWER, body, citations=_citations(cited), theme=top[0].collection)
-
-
-def _sentences_of(passages: list[Passage]) -> list[tuple[str, str]]:
-    """The sentences an answer could quote (not headings, questions, greetings or table rows), each with the
-    sentence before it."""
-    return quotable_sentences(passages)
 
 
 def _distinct_places(passages: list[Passage]) -> list[Passage]:

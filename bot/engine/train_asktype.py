@@ -9,7 +9,6 @@ list, definition, reason, procedure, specific case and other expect prose, "none
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import numpy as np

@@ -5,15 +5,10 @@ import pytest
 
 from bot.engine import asktype
 from bot.engine.answerability import expect, pattern_kind
-from bot.engine.engine import Engine
 from bot.engine.messages import InboundMessage, Kind
 from bot.engine.train_asktype import TRAIN
-from bot.index.store import Index
 from bot.labels import files_digest
-from bot.privacy import get_redactor
-from bot.retrieval.hybrid import HybridRetriever
-from ingest.pipeline import ingest_paths
-from tests.conftest import write
+from tests.engine.kb import engine_over
 
 # Written for this test, apart from the labelled sets: other wordings, chat style, English and typos.
 TYPED = [
@@ -95,10 +90,7 @@ De training weerbaar bestuur duurt twee dagdelen en is kosteloos voor moskeebest
 
 @pytest.fixture
 def engine(settings, embeddings, tmp_path):
-    write(tmp_path / "kb" / "veilige-moskee" / "camera.md", KB)
-    index = Index(settings, embeddings=embeddings)
-    ingest_paths([tmp_path / "kb"], settings, index=index)
-    return Engine(settings, retriever=HybridRetriever(index), redactor=get_redactor())
+    return engine_over({"veilige-moskee/camera.md": KB}, tmp_path / "kb", settings, embeddings)
 
 
 def ask(engine, text, conv):

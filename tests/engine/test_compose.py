@@ -8,14 +8,10 @@ import re
 import pytest
 
 from bot.engine.compose import compose, render_composition
-from bot.engine.engine import Engine
 from bot.engine.messages import InboundMessage, Kind
-from bot.index.store import Index
 from bot.privacy import get_redactor
-from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.passage import Passage
-from ingest.pipeline import ingest_paths
-from tests.conftest import write
+from tests.engine.kb import engine_over
 
 HANDBOOK = {
     "aanpak/buurt.md": """---
@@ -74,12 +70,7 @@ def redactor():
 
 @pytest.fixture
 def engine(settings, embeddings, tmp_path, redactor):
-    root = tmp_path / "kb"
-    for rel, text in HANDBOOK.items():
-        write(root / rel, text)
-    index = Index(settings, embeddings=embeddings)
-    ingest_paths([root], settings, index=index)
-    return Engine(settings, retriever=HybridRetriever(index), redactor=redactor)
+    return engine_over(HANDBOOK, tmp_path / "kb", settings, embeddings, redactor)
 
 
 def ask(engine, text, conv="c1"):
@@ -167,7 +158,7 @@ def test_no_debris_at_a_units_edges_and_no_pictographs():
             "Thema | Aantal signalen\n\n"
             "Een respondent licht dit nader toe:")
     comp = compose("Waarom bereiken signalen uit de wijk het stadhuis laat?", "", [_p(text, "Signalen")])
-    rendered = render_composition(comp, {0: 1}, [_p(text, "Signalen")], "nl")
+    rendered = render_composition(comp, {0: 1}, [_p(text, "Signalen")])
     assert "Signalen uit de wijk bereiken het stadhuis vaak pas laat." in rendered
     assert "🕒" not in rendered and "Daar duikt" not in rendered and "|" not in rendered
     assert "nader toe:" not in rendered  # a lead-in without what it announces

@@ -6,14 +6,11 @@ import re
 
 import pytest
 
-from bot.engine.engine import Engine, MessageRejected, render
+from bot.engine.engine import MessageRejected, render
 from bot.engine.messages import InboundMessage, Kind
 from bot.privacy import get_redactor
-from bot.index.store import Index
 from bot.index.vectors import VectorStoreUnavailable
-from bot.retrieval.hybrid import HybridRetriever
-from ingest.pipeline import ingest_paths
-from tests.conftest import write
+from tests.engine.kb import engine_over
 
 KB = {
     "depolarisatie/midden.md": """---
@@ -46,16 +43,11 @@ def redactor():
 
 @pytest.fixture
 def engine(settings, embeddings, tmp_path, redactor):
-    root = tmp_path / "kb"
-    for rel, text in KB.items():
-        write(root / rel, text)
-    write(root / "sources.yaml", """
+    sources = """
 documents:
   - {file: veilige-moskee/media.md, title: Handreiking Veilige Moskee, url: "https://voorbeeld.invalid/vm", published: 2019-06-01}
-""")
-    index = Index(settings, embeddings=embeddings)
-    ingest_paths([root], settings, index=index)
-    return Engine(settings, retriever=HybridRetriever(index), redactor=redactor)
+"""
+    return engine_over({**KB, "sources.yaml": sources}, tmp_path / "kb", settings, embeddings, redactor)
 
 
 def ask(engine, text, conv="c1", **kw):
