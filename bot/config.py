@@ -121,6 +121,8 @@ class Settings(BaseSettings):
     telegram_token: str | None = Field(None, description="Bot token from @BotFather; enables the Telegram channel.")
     telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API server (an emulator in tests).")
     telegram_webhook_secret: str | None = Field(None, description="Secret token Telegram sends with each webhook.")
+    telegram_webhook: bool = Field(True, description="`serve` registers and answers the Telegram webhook; false "
+                                   "where `essbot telegram` polls instead (Telegram allows one of the two).")
     widget_sites: dict[str, list[str]] = Field(default_factory=dict, description='Site key -> allowed origins, '
                                                'e.g. {"gemeente-a": ["https://www.gemeente-a.nl"]}.')
     client_requests_per_minute: int = Field(60, description="Per client address on the widget (new conversations, "

@@ -17,36 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .model import Chunk, Section
+from bot.index.model import Chunk
+from bot.index.sentences import split_sentences
 
-# A sentence ends at . ! ? (or ; :) followed by space and an upper-case letter, digit or quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z0-9À-Ý‘“\"'(\[•-])")
+from .model import Section
+
 _PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-# Dutch abbreviations that end in a period without ending the sentence.
-_ABBREVIATIONS = {
-    "art", "bijv", "bv", "blz", "ca", "dhr", "mevr", "dr", "drs", "e.a", "enz", "etc", "evt", "jl", "m.b.t",
-    "mr", "nl", "nr", "o.a", "p", "pag", "prof", "resp", "t.a.v", "t.o.v", "vgl", "zgn", "z.g.a.n", "ir", "ing",
-}
-
-
-def split_sentences(text: str) -> list[str]:
-    parts = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    out: list[str] = []
-    for part in parts:
-        if out and _ends_with_abbreviation(out[-1]):
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    return out
-
-
-def _ends_with_abbreviation(sentence: str) -> bool:
-    if not sentence.endswith("."):
-        return False
-    last = sentence[:-1].rsplit(" ", 1)[-1].lower()
-    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
 def _units(text: str, size: int) -> list[tuple[str, bool]]:
@@ -95,21 +71,6 @@ def _join(units: list[tuple[str, bool]]) -> str:
     out = ""
     for unit, para_start in units:
         out = unit if not out else f"{out}{chr(10) * 2 if para_start else ' '}{unit}"
-    return out
-
-
-def index_texts(chunks: list[Chunk]) -> list[str]:
-    """What is embedded and indexed for each chunk (in document order): its text, with the heading in front
-    of a section's first chunk, in one line (layout never changes a vector or the embedding cache's key)."""
-    out = []
-    previous: tuple[str, tuple[str, ...]] | None = None
-    for c in chunks:
-        place = (c.doc.doc_id, c.heading_path)
-        text = c.text
-        if c.heading_path and place != previous:
-            text = f"{c.heading_path[-1]}\n\n{text}"
-        previous = place
-        out.append(" ".join(text.split()))
     return out
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+
+from bot.index.model import DocumentMeta  # noqa: F401  (sections carry it; loaders and the manifest make it)
 
 
 class LoadError(Exception):
@@ -34,21 +35,6 @@ class LoadedFile:
 
 
 @dataclass(frozen=True)
-class DocumentMeta:
-    """Per-document metadata from ``knowledge/sources.yaml`` or defaults."""
-
-    doc_id: str
-    title: str
-    collection: str
-    source: str  # file name relative to the ingested root
-    audience: tuple[str, ...] = ("all",)
-    language: str = "nl"
-    published: date | None = None
-    url: str | None = None
-    sample: bool = False
-
-
-@dataclass(frozen=True)
 class Section:
     """A loaded section with the document's identity attached."""
 
@@ -56,16 +42,3 @@ class Section:
     heading_path: tuple[str, ...]
     text: str
     page: int | None = None
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """The unit that is embedded and retrieved."""
-
-    chunk_id: str
-    doc: DocumentMeta
-    heading_path: tuple[str, ...]
-    text: str
-    page: int | None
-    ordinal: int  # position within the document, for neighbour context
-    extra: dict = field(default_factory=dict, compare=False)

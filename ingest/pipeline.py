@@ -23,7 +23,9 @@ from pathlib import Path
 from bot.config import Settings
 from bot.index.store import Index
 
-from .chunking import chunk_sections, index_texts
+from bot.index.model import index_texts
+
+from .chunking import chunk_sections
 from .duplicates import DuplicateDocuments
 from .loaders import SUPPORTED_SUFFIXES, load_file
 from .manifest import Manifest

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.cli import main
-from bot.handover.db import make_engine
+from bot.storage.db import make_engine
 from tests.handover.conftest import PG_URL
 
 LINE = re.compile(r"^load: .*$", re.M)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from bot.engine.engine import Engine, MessageRejected
 from bot.engine.messages import InboundMessage, Outcome
-from bot.handover.db import Database
-from bot.handover.models import ChannelAddress, InboxMessage, utcnow
+from bot.storage.db import Database
+from bot.storage.models import ChannelAddress, InboxMessage, utcnow
 from bot.handover.senders import OutgoingReply
 from bot.handover.service import QueueService
 
@@ -82,10 +82,6 @@ class Gateway:
             if row is None or row.expires_at < utcnow():
                 return None
             return unseal(self.settings.secret_key, row.address)
-
-    def forget_expired_addresses(self) -> int:
-        with self.db.session() as s:
-            return s.execute(delete(ChannelAddress).where(ChannelAddress.expires_at < utcnow())).rowcount
 
     def replies(self, conversation_id: str, after: int = 0) -> list[InboxMessage]:
         with self.db.session() as s:

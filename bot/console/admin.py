@@ -5,8 +5,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from sqlalchemy import delete, select
 
 from bot.handover.accounts import AccountError, create_advisor, set_password
-from bot.handover.audit import audit
-from bot.handover.models import ROLES, Advisor, Team, WebSession
+from bot.storage.audit import audit
+from bot.storage.models import ROLES, Advisor, Team, WebSession
 
 from .security import Actor, action, page
 from .views import redirect, render

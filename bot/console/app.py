@@ -1,4 +1,4 @@
-"""The FastAPI application: wiring, security headers, error pages and ``serve``."""
+"""The console's FastAPI application: routers, security headers, error pages (served by bot.server)."""
 from __future__ import annotations
 
 import logging
@@ -11,9 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.handover.db import Database, open_database
+from bot.storage.db import Database
 from bot.handover.learning import KnowledgeDesk
-from bot.handover.service import QueuePolicy, QueueService
+from bot.handover.service import QueueService
 
 from . import admin, auth, insights, knowledge, tickets
 from .security import CsrfFailed, Forbidden, NotLoggedIn, load_actor
@@ -32,17 +32,11 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings, db: Database | None = None, queue: QueueService | None = None,
-               desk: KnowledgeDesk | None = None) -> FastAPI:
-    db = db or open_database(settings)
-    if desk is None:
-        from bot.privacy import get_redactor
-
-        desk = KnowledgeDesk(db, settings, get_redactor())
+def create_app(settings, db: Database, queue: QueueService, desk: KnowledgeDesk) -> FastAPI:
     app = FastAPI(title="ESS kennisbot – console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.db = db
-    app.state.queue = queue or QueueService(db, QueuePolicy.from_settings(settings))
+    app.state.queue = queue
     app.state.desk = desk
 
     @app.middleware("http")
@@ -96,26 +90,3 @@ def create_app(settings, db: Database | None = None, queue: QueueService | None 
     for module in (auth, tickets, knowledge, insights, admin):
         app.include_router(module.router)
     return app
-
-
-def serve(settings, with_worker: bool = True) -> None:
-    """Runs the console on ``console_host:console_port`` (behind a TLS-terminating proxy in production),
-    with the delivery worker in the same process unless it runs elsewhere (`essbot worker`)."""
-    import threading
-
-    import uvicorn
-
-    from bot.handover.worker import Worker, build_senders
-
-    app = create_app(settings)
-    stop = threading.Event()
-    if with_worker:
-        Worker(settings, app.state.db, build_senders(settings)).start_thread(stop)
-    from bot.observability.logs import uvicorn_log_config
-
-    extra = {"log_config": uvicorn_log_config()} if uvicorn_log_config() is not None else {}
-    try:
-        uvicorn.run(app, host=settings.console_host, port=settings.console_port,
-                    proxy_headers=True, server_header=False, log_level="warning", **extra)
-    finally:
-        stop.set()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from bot.handover.accounts import AccountError, Throttled, authenticate, end_session, start_session
-from bot.handover.audit import audit
+from bot.storage.audit import audit
 
 from .security import (LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, action, load_actor, login_csrf_ok, login_token,
                        new_login_nonce, safe_next)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.handover import access
 from bot.handover.learning import EntryError, citation_title, has_edited, version
-from bot.handover.models import Advisor, KnowledgeEntry, Ticket, utcnow
+from bot.storage.models import Advisor, KnowledgeEntry, Ticket, utcnow
 
 from .security import Actor, action, page
 from .views import redirect, render

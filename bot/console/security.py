@@ -12,7 +12,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.handover.accounts import load_session
-from bot.handover.models import ROLES
+from bot.storage.models import ROLES
 
 SESSION_COOKIE = "essbot_session"
 LOGIN_COOKIE = "essbot_login"  # the nonce of the login form's double-submit CSRF check

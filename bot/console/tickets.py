@@ -6,8 +6,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from bot.handover import access
-from bot.handover.audit import audit
-from bot.handover.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
+from bot.storage.audit import audit
+from bot.storage.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
                                  Team, Ticket)
 from bot.handover.outbox import retry_delivery
 from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue

@@ -6,30 +6,11 @@ follow-up window is searched together with the previous question.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from typing import Protocol
 
 from bot.index import text as T
 
 _FOLLOWUP_START = re.compile(
     r"^(en|maar|of|ook|dus|wat als|en als|en voor|en bij|and|but|what about|and for|what if|hoe zit het met)\b", re.I)
-
-
-class ConversationStore(Protocol):
-    """Where the engine keeps redacted turns (bot.handover.conversations.DbConversations)."""
-
-    def append(self, conversation_id: str, role: str, redacted_text: str, **channel) -> None: ...
-
-    def begin(self, conversation_id: str, redacted_text: str, **channel) -> int | None:
-        """Stores the question before it is answered; returns a handle for ``finish``."""
-
-    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, extra=()) -> None:
-        """Records the answer and ends the question's pending state, atomically."""
-
-    def history(self, conversation_id: str, limit: int = 6,
-                within: timedelta | None = None) -> list[tuple[str, str]]: ...
-
-    def reset(self, conversation_id: str) -> None: ...
 
 
 def is_followup(text: str) -> bool:

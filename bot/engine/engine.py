@@ -25,12 +25,13 @@ from bot.triage import CLEAR, Triage, triage
 
 from . import language as lang_mod
 from .answerability import expect, supported
-from .conversation import ConversationStore, search_text
+from .conversation import search_text
 from .decide import decide_scope
 from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .texts import text as T
-from .tickets import OFFICE_TZ, TicketRequest, TicketSink
+from .ports import ConversationStore, EventSink, TicketSink
+from .tickets import OFFICE_TZ, TicketRequest
 
 log = logging.getLogger(__name__)
 
@@ -69,28 +70,15 @@ def interrupted_notice(lang: str, ticket: str, urgent_category: str | None) -> s
 
 
 class Engine:
-    def __init__(self, settings: Settings, retriever: HybridRetriever | None = None,
-                 tickets: TicketSink | None = None, conversations: ConversationStore | None = None,
-                 redactor=None, llm=None, events=None):
+    def __init__(self, settings: Settings, *, tickets: TicketSink, conversations: ConversationStore,
+                 events: EventSink | None = None, retriever: HybridRetriever | None = None, redactor=None, llm=None):
+        """The ports (tickets, conversations, events) come from the composition root (bot.runtime)."""
         self.settings = settings
         self._retriever = retriever
         self._retriever_lock = threading.Lock()
-        if tickets is None or conversations is None:
-            # Hand-overs land in the advisor queue; the conversation lives beside them so advisors see it.
-            from bot.handover.conversations import DbConversations
-            from bot.handover.db import open_database
-            from bot.handover.service import QueuePolicy, QueueService
-
-            db = open_database(settings)
-            tickets = tickets or QueueService(db, QueuePolicy.from_settings(settings))
-            conversations = conversations or DbConversations(db)
-        if events is None and getattr(tickets, "db", None) is not None:  # the queue database holds them too
-            from bot.insights.events import EventRecorder
-
-            events = EventRecorder(tickets.db, settings.secret_key)
-        self.events = events
         self.tickets = tickets
         self.conversations = conversations
+        self.events = events
         if redactor is None:
             from bot.privacy import get_redactor
 
@@ -143,10 +131,8 @@ class Engine:
 
     def feedback(self, msg: InboundMessage, helpful: bool) -> Outcome | None:
         """Feedback on the last answer; "niet nuttig" hands the last question over to an advisor."""
-        record = getattr(self.tickets, "record_feedback", None)
         outcome = None if helpful else self._feedback_handover(msg)
-        if record is not None:
-            record(msg.conversation_id, helpful, ticket_ref=outcome.ticket_ref if outcome else None)
+        self.tickets.record_feedback(msg.conversation_id, helpful, ticket_ref=outcome.ticket_ref if outcome else None)
         if self.events is not None:
             self.events.feedback(msg, helpful, outcome.redacted_question if outcome else None)
         if outcome is not None:
@@ -203,10 +189,9 @@ class Engine:
     # ------------------------------------------------------------------------------
     def _waiting_ticket(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome | None:
         """An advisor asked this asker a question: the reply joins that ticket (unless it is urgent)."""
-        followup = getattr(self.tickets, "asker_followup", None)
-        if followup is None or tri.urgent:
+        if tri.urgent:
             return None
-        ref = followup(msg.conversation_id, redacted)
+        ref = self.tickets.asker_followup(msg.conversation_id, redacted)
         if ref is None:
             return None
         return Outcome(Kind.HANDOVER, T("handover.info_added", lang, ticket=ref.ref,

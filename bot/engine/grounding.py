@@ -25,7 +25,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from bot.index import text as T
 from bot.retrieval.passage import Passage
-from ingest.chunking import split_sentences
+from bot.index.sentences import split_sentences
 
 SUPPORT = 0.6  # share of a sentence's content words found in its cited passages (tuned in the tests)
 MIN_CONTENT = 2  # fewer content words than this states nothing ("Kortom:", "Ja [1].")

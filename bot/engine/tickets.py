@@ -1,13 +1,12 @@
-"""Hand-over tickets: the interface the advisor queue implements, and a simple store.
+"""Hand-over tickets: what the engine asks of the queue, and advisors' office hours for deadlines.
 
 The engine only needs to create a ticket and tell the asker when to expect an
-answer; the advisor queue (bot.handover.service.QueueService) implements ``TicketSink``.
+answer; the advisor queue implements ``bot.engine.ports.TicketSink``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 WORK_START, WORK_END = 9, 17
@@ -35,10 +34,6 @@ class TicketRequest:
 class TicketRef:
     ref: str
     deadline: datetime
-
-
-class TicketSink(Protocol):
-    def create(self, request: TicketRequest) -> TicketRef: ...
 
 
 def add_working_hours(start: datetime, hours: int) -> datetime:

@@ -104,7 +104,8 @@ def decision_metrics(results: list[dict]) -> dict:
 
 def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Path | None = None,
              progress: bool = False) -> dict:
-    from bot.engine.engine import Engine, render
+    from bot.engine.engine import render
+    from bot.runtime import build_runtime
     from bot.engine.messages import InboundMessage
     from bot.index.store import Index
     from bot.retrieval.hybrid import HybridRetriever
@@ -123,7 +124,7 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     report = ingest_paths([corpus], eval_settings, index=index, progress=progress)
     ingest_s = time.perf_counter() - t0
     retriever = HybridRetriever(index)
-    engine = Engine(eval_settings, retriever=retriever)
+    engine = build_runtime(eval_settings, retriever=retriever).engine
     retriever.search("warm-up")  # load the snapshot and the models outside the timings
     engine.redactor.warm()
     from bot.triage import warm

@@ -220,7 +220,7 @@ def run_load_bench(settings: Settings, corpus: Path, database_url: str = DEFAULT
         print(f"corpus: {corpus} chunks={chunks} (ingest {time.perf_counter() - t0:.1f} s); {len(questions)} questions; "
               f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f} before the run", flush=True)
         with scratch_postgres(database_url) as url:
-            from bot.handover.db import Database
+            from bot.storage.db import Database
 
             Database(url).dispose()  # migrated here, so the workers' start-up does no schema work
             env = server_env(tmp / "data", url, free_port(), api_key)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 def scratch_postgres(url: str, prefix: str):
     """A new database named ``<prefix><random>`` on the server at ``url`` (whose path names an existing
     database); yields its URL and drops it (connections and all) afterwards."""
-    from bot.handover.db import make_engine
+    from bot.storage.db import make_engine
 
     name = prefix + secrets.token_hex(4)
     admin = make_engine(url, isolation_level="AUTOCOMMIT")

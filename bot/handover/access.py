@@ -13,8 +13,8 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from .audit import audit
-from .models import Advisor, Reply, Team, Ticket
+from bot.storage.audit import audit
+from bot.storage.models import Advisor, Reply, Team, Ticket
 
 # Raised as the service's TicketError (imported lazily there to avoid a cycle); Dutch, for the console.
 NOT_YOUR_TEAM = "Dit ticket hoort niet bij uw team. Vraag een beheerder om het over te dragen."

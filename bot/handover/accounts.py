@@ -19,8 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .audit import audit
-from .models import ROLES, Advisor, LoginAttempt, Team, WebSession, utcnow
+from bot.storage.audit import audit
+from bot.storage.models import ROLES, Advisor, LoginAttempt, Team, WebSession, utcnow
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not-a-password-" + secrets.token_hex(8))  # equal work for unknown accounts

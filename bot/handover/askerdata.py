@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from .audit import audit
-from .models import (CLOSED, AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
+from bot.storage.audit import audit
+from bot.storage.models import (CLOSED, AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
                      InsightEvent, Message, Reply, Ticket)
 
 COVERAGE = {

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from .db import Database
-from .models import Conversation, Message, utcnow
+from bot.storage.db import Database
+from bot.storage.models import Conversation, Message, utcnow
 
 _AUTHOR = {"user": "asker", "assistant": "assistant"}
 _ROLE = {v: k for k, v in _AUTHOR.items()}

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from bot.engine.tickets import OFFICE_TZ
 
-from .audit import audit
-from .db import Database
-from .models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcnow
+from bot.storage.audit import audit
+from bot.storage.db import Database
+from bot.storage.models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcnow
 
 COLLECTION = "adviseur-antwoorden"
 MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -145,12 +145,6 @@ class KnowledgeDesk:
                 raise EntryError("Alleen gepubliceerde antwoorden kunnen worden ingetrokken.")
             entry.status, entry.retracted_at = "retracted", utcnow()
             audit(s, actor_id, "knowledge.retracted", entry=entry.id)
-            self._write(s)
-        self._ingest(self.folder)
-
-    def reindex(self) -> None:
-        """Writes the folder from the database and ingests it (repairs an interrupted publish)."""
-        with self.db.session() as s:
             self._write(s)
         self._ingest(self.folder)
 

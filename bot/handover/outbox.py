@@ -16,8 +16,8 @@ from sqlalchemy import and_, or_, select
 
 from bot.observability import metrics
 
-from .db import Database
-from .models import Delivery, Ticket, utcnow
+from bot.storage.db import Database
+from bot.storage.models import Delivery, Ticket, utcnow
 from .senders import OutgoingReply, Sender
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ class DeliveryWorker:
     def _lease(self, limit: int) -> list[tuple[int, int, OutgoingReply]]:
         now = self.clock()
         with self.db.session() as s:
-            rows = s.scalars(select(Delivery).where(or_(
+            # only channels this process can deliver to: another worker (with that channel's sender) takes the rest
+            rows = s.scalars(select(Delivery).where(Delivery.channel.in_(list(self.senders)), or_(
                 and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
                 and_(Delivery.status == "sending", Delivery.lease_until < now)))
                 .order_by(Delivery.id).limit(limit).with_for_update(skip_locked=True)).all()
@@ -54,15 +55,11 @@ class DeliveryWorker:
         """Sends what is due; returns how many were sent."""
         sent = 0
         for delivery_id, attempt, reply in self._lease(limit):
-            sender = self.senders.get(reply.channel)
             error = None
-            if sender is None:
-                error = f"geen verzender voor kanaal {reply.channel}"
-            else:
-                try:
-                    sender.send(reply)
-                except Exception as exc:  # any failure of a channel is retried, never lost
-                    error = (str(exc) or type(exc).__name__)[:200]
+            try:
+                self.senders[reply.channel].send(reply)
+            except Exception as exc:  # any failure of a channel is retried, never lost
+                error = (str(exc) or type(exc).__name__)[:200]
             self._finish(delivery_id, attempt, error)
             if error is None:
                 sent += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Advisor, Team
+from bot.storage.models import Advisor, Team
 
 
 def _norm(v: str | None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,21 +54,3 @@ class WebhookSender:
             raise DeliveryError(type(exc).__name__) from exc
         if r.status_code >= 300:
             raise DeliveryError(f"HTTP {r.status_code}")
-
-
-class InboxSender:
-    """Keeps what each asker would see, dropping repeats of a key the way a real channel adapter must."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.received: list[OutgoingReply] = []  # every attempt that reached us
-        self._seen: set[str] = set()
-        self.inbox: dict[str, list[str]] = {}  # asker -> texts, once each
-
-    def send(self, reply: OutgoingReply) -> None:
-        with self._lock:
-            self.received.append(reply)
-            if reply.idempotency_key in self._seen:
-                return
-            self._seen.add(reply.idempotency_key)
-            self.inbox.setdefault(reply.asker, []).append(reply.text)

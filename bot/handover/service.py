@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, joinedload
 from bot.engine.tickets import TicketRef, TicketRequest, deadline_for
 
 from . import access, askerdata, routing
-from .audit import audit
-from .db import Database
-from .models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Conversation,
+from bot.storage.audit import audit
+from bot.storage.db import Database
+from bot.storage.models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Conversation,
                      Delivery, Feedback, Message, Reply, Team, Ticket, utcnow)
 
 
@@ -513,6 +513,3 @@ def _with_ref(text: str, ticket: Ticket, kind: str) -> str:
         tail = "" if kind == "answer" else "\n\nU kunt gewoon op dit bericht antwoorden."
     return f"{head}\n\n{text}{tail}"
 
-
-def count_open(s: Session) -> int:
-    return s.scalar(select(func.count()).select_from(Ticket).where(Ticket.status.in_(OPEN_STATES))) or 0

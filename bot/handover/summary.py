@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Message, Ticket
+from bot.storage.models import Message, Ticket
 
 REASONS_NL = {
     "low_confidence": "De kennisbank gaf geen betrouwbaar antwoord.",

@@ -1,7 +1,8 @@
 """The background worker: delivers replies, flags overdue tickets, closes stale ones.
 
-Runs as `essbot worker`, or inside the console process. Any number may run at
-once: deliveries and reminders are leased with row locks.
+Runs as `essbot worker`, or inside `serve`, `console` and `telegram`; the composition root (bot.runtime)
+gives it every configured channel's sender. Any number may run at once: deliveries and reminders are
+leased with row locks, and a worker leases only deliveries for channels it has a sender for.
 """
 from __future__ import annotations
 
@@ -10,20 +11,12 @@ import threading
 import time
 from datetime import timedelta
 
-from .db import Database
+from bot.storage.db import Database
 from .outbox import DeliveryWorker
-from .senders import Sender, WebhookSender
+from .senders import Sender
 from .service import QueuePolicy, QueueService
 
 log = logging.getLogger(__name__)
-
-
-def build_senders(settings, extra: dict[str, Sender] | None = None) -> dict[str, Sender]:
-    """The channel adapters' senders (Telegram, widget, API), and webhooks from settings."""
-    senders: dict[str, Sender] = dict(extra or {})
-    # A webhook configured for a channel wins: the operator routes that channel's replies elsewhere.
-    senders.update({ch: WebhookSender(url, settings.secret_key) for ch, url in settings.delivery_webhooks.items()})
-    return senders
 
 
 class Worker:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.chunking import split_sentences
+from bot.index.sentences import split_sentences
 
 MAX_BACK = 2  # sentences looked back for an antecedent
 MAX_ITEMS = 12  # paragraphs a lead-in may take along as its list

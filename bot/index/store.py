@@ -7,7 +7,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from bot.config import Settings
-from ingest.chunking import index_texts
+from bot.index.model import index_texts
 
 from .catalog import Catalog
 from .embeddings import ModelMismatchError, make_embeddings

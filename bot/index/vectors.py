@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Chunk
+from bot.index.model import Chunk
 
 from .embeddings import ModelMismatchError
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.handover.models import InsightEvent
+from bot.storage.models import InsightEvent
 
 from .privacy import Cell, Guard
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def cmd_report(args, settings) -> int:
-    from bot.handover.db import open_database
+    from bot.storage.db import open_database
     from bot.index.embeddings import make_embeddings
 
     from .report import build_report

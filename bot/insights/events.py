@@ -5,8 +5,8 @@ import hashlib
 import hmac
 import logging
 
-from bot.handover.db import Database
-from bot.handover.models import InsightEvent, utcnow
+from bot.storage.db import Database
+from bot.storage.models import InsightEvent, utcnow
 
 log = logging.getLogger(__name__)
 

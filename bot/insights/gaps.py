@@ -17,8 +17,8 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import select
 
-from bot.handover.audit import audit
-from bot.handover.models import AuditEntry, InsightEvent
+from bot.storage.audit import audit
+from bot.storage.models import AuditEntry, InsightEvent
 
 from .aggregate import NO_THEME, Filters
 from .privacy import Guard

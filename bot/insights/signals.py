@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from bot.handover.models import InsightEvent
+from bot.storage.models import InsightEvent
 
 from .aggregate import Filters, load_rows, week_of, week_start, weeks_between
 from .privacy import Guard

@@ -101,7 +101,7 @@ class OpenTicketsCollector(Collector):
         self.db = db
 
     def collect(self):
-        from bot.handover.models import OPEN_STATES, Ticket
+        from bot.storage.models import OPEN_STATES, Ticket
 
         gauge = GaugeMetricFamily("essbot_open_tickets", "Tickets waiting for or with an advisor, by priority.",
                                   labels=["priority"])

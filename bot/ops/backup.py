@@ -20,7 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bot.config import Settings
-from bot.handover.db import database_url
+from bot.storage.db import database_url
 from bot.index.store import Index, IndexBusy
 
 from . import IndexLocked, database, manifest

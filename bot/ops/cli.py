@@ -48,7 +48,7 @@ def cmd_backup(args, settings) -> int:
 
 
 def cmd_restore(args, settings) -> int:
-    from bot.handover.db import database_url
+    from bot.storage.db import database_url
 
     from .database import head_revision
     from .restore import check_backup, restore_backup

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot.handover.db import alembic_config, make_engine
+from bot.storage.db import alembic_config, make_engine
 
 from . import OpsError, RestoreRefused
 from .files import replace_sqlite_file, sqlite_copy

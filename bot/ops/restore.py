@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from bot.handover.db import database_url
+from bot.storage.db import database_url
 from bot.index.embeddings import make_embeddings
 from bot.index.store import Index
 from bot.index.vectors import ChromaVectors
-from ingest.chunking import index_texts
+from bot.index.model import index_texts
 
 from . import BackupDamaged, OpsError, RestoreRefused, database, manifest
 from .backup import BM25, CACHE, CATALOG, CHROMA, REVIEWED, _paths, cache_path, index_write_lock, key_check

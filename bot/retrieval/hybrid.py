@@ -29,7 +29,7 @@ import numpy as np
 from bot.index.fingerprint import near_identical, shingles
 from bot.index.store import Index
 from bot.index.vectors import ChromaVectors, VectorStoreUnavailable, fetch_embeddings, where_filter
-from ingest.model import Chunk
+from bot.index.model import Chunk
 
 from .passage import Passage, SearchResult
 from .query import QueryAnalyser

@@ -17,8 +17,8 @@ import requests
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.handover.db import Database
-from bot.handover.models import Message, Ticket
+from bot.storage.db import Database
+from bot.storage.models import Message, Ticket
 from bot.handover.service import QueueService
 from bot.index.store import Index
 from ingest.pipeline import ingest_paths

@@ -27,7 +27,7 @@ from bot.channels.bus import LocalBus, RedisBus
 from bot.channels.ratelimit import RateLimited, RateLimiter, RedisRateLimiter
 from bot.channels.web.sse import parse
 from bot.config import Settings
-from bot.handover.db import Database
+from bot.storage.db import Database
 from bot.handover.service import QueueService
 from bot.index.store import Index
 from ingest.pipeline import ingest_paths

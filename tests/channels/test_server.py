@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from bot.handover.worker import Worker
-from bot.server import Runtime, channel_senders, create_server
+from bot.channels.registry import CHANNELS
+from bot.runtime import build_runtime
+from bot.server import create_server
 
 from .world import API_KEY, ORIGIN, QUESTION, World
 
 
 def test_one_app_serves_api_widget_and_console_and_replies_reach_the_api(settings, embeddings, tmp_path):
     w = World(settings, embeddings, tmp_path)
-    rt = Runtime(w.settings, w.db, w.queue, w.engine, w.gateway)
-    with TestClient(create_server(w.settings, rt)) as c:
+    with TestClient(create_server(w.settings, w.rt)) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         login = c.get("/login")
         assert login.status_code == 200 and "name=\"password\"" in login.text
@@ -30,8 +30,19 @@ def test_one_app_serves_api_widget_and_console_and_replies_reach_the_api(setting
         assert out.status_code == 200 and out.json()["kind"] == "handover"
         ref = out.json()["ticket_ref"]
         w.queue.reply(ref, w.advisor, "Begin bij de middengroep.")
-        worker = Worker(w.settings, w.db, channel_senders(w.settings, w.db))
+        worker = w.rt.worker()
         assert worker.run_once() == 1 and worker.run_once() == 0
         replies = c.get("/api/v1/conversations/case-1/replies", headers=headers).json()["replies"]
         assert len(replies) == 1 and "Begin bij de middengroep." in replies[0]["text"]
+    w.close()
+
+
+def test_every_process_delivers_to_every_configured_channel(settings, embeddings, tmp_path):
+    """serve, console, worker and telegram all take their worker from the runtime: with Telegram configured
+    it has the widget's, the API's and Telegram's sender (the console's worker once had webhooks only)."""
+    w = World(settings, embeddings, tmp_path, telegram_token="123:abc", telegram_base_url="http://127.0.0.1:9/bot",
+              delivery_webhooks={"partner": "https://partner.example/replies"})
+    rt = build_runtime(w.settings, db=w.db)
+    assert set(rt.worker().deliveries.senders) == {channel.name for channel in CHANNELS} | {"partner"}
+    assert set(w.rt.worker().deliveries.senders) == {"web", "api", "telegram", "partner"}
     w.close()

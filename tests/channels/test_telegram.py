@@ -14,21 +14,17 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from bot.channels.gateway import Gateway
-from bot.channels.telegram import TelegramSender, build_application, router, run_polling
+from bot.channels.telegram import build_application, router, run_polling
 from bot.channels.telegram.render import ADVISOR, ERASE_NO, ERASE_YES, HELPFUL, LIMIT, NOT_HELPFUL, render
-from bot.engine.engine import Engine
 from bot.engine.messages import Citation, Kind, Outcome
 from bot.privacy import get_redactor
 from bot.engine.texts import text as T
-from bot.handover.conversations import DbConversations
-from bot.handover.db import Database
-from bot.handover.models import Conversation, Delivery, Message
+from bot.storage.db import Database
+from bot.storage.models import Conversation, Delivery, Message
 from bot.handover.outbox import DeliveryWorker
-from bot.handover.service import QueueService
-from bot.handover.worker import build_senders
 from bot.index.store import Index
 from bot.retrieval.hybrid import HybridRetriever
+from bot.runtime import build_runtime
 from ingest.pipeline import ingest_paths
 from tests.conftest import write
 from tests.handover.helpers import advisor, team
@@ -62,13 +58,10 @@ def world(settings, embeddings, tmp_path, telegram_emulator):
     index = Index(settings, embeddings=embeddings)
     ingest_paths([tmp_path / "kb"], settings, index=index)
     db = Database(f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    queue = QueueService(db)
-    engine = Engine(settings, retriever=HybridRetriever(index), tickets=queue, conversations=DbConversations(db),
-                    redactor=get_redactor())
-    gateway = Gateway(settings, engine, db, queue)
+    rt = build_runtime(settings, db=db, retriever=HybridRetriever(index), redactor=get_redactor())
     advisor_id = advisor(db, "a@example.org", team(db, "Team", default=True))
-    yield SimpleNamespace(settings=settings, gateway=gateway, queue=queue, db=db, em=telegram_emulator,
-                          advisor=advisor_id)
+    yield SimpleNamespace(settings=settings, gateway=rt.gateway, queue=rt.queue, db=db, em=telegram_emulator,
+                          advisor=advisor_id, rt=rt)
     db.dispose()
 
 
@@ -102,8 +95,7 @@ def texts(replies: list[dict]) -> list[str]:
 
 
 def delivery_worker(world) -> DeliveryWorker:
-    return DeliveryWorker(world.db, build_senders(world.settings, {"telegram": TelegramSender(world.settings,
-                                                                                               world.gateway)}))
+    return DeliveryWorker(world.db, world.rt.senders)
 
 
 def test_a_question_gets_an_answer_with_linked_sources_and_buttons(polling, caplog):

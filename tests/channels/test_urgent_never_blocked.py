@@ -10,15 +10,12 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.channels.gateway import Gateway
 from bot.channels.telegram import run_polling
 from bot.channels.web.sse import parse
-from bot.engine.engine import Engine
-from bot.handover.conversations import DbConversations
-from bot.handover.db import Database
-from bot.handover.service import QueueService
+from bot.storage.db import Database
 from bot.privacy import get_redactor
 from bot.retrieval.hybrid import HybridRetriever
+from bot.runtime import build_runtime
 from tests.services import free_port
 
 from .telegram_emulator import telegram_emulator  # noqa: F401 (fixture)
@@ -103,10 +100,8 @@ def test_the_urgent_limit_itself_answers_with_the_emergency_lines(world):
 def down_world(world):
     """The same world, but the engine's database is a PostgreSQL server that does not answer."""
     dead = Database(f"postgresql://postgres@127.0.0.1:{free_port()}/test", migrate_on_start=False)
-    queue = QueueService(dead)
-    world.engine = Engine(world.settings, retriever=HybridRetriever(world.index), tickets=queue,
-                          conversations=DbConversations(dead), redactor=get_redactor())
-    world.gateway = Gateway(world.settings, world.engine, dead, queue)
+    rt = build_runtime(world.settings, db=dead, retriever=HybridRetriever(world.index), redactor=get_redactor())
+    world.engine, world.gateway = rt.engine, rt.gateway
     yield world
     dead.dispose()
 

@@ -6,15 +6,11 @@ import hashlib
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from bot.channels.bus import LocalBus
-from bot.channels.gateway import Gateway, StoredReplySender
 from bot.channels.web import api_router, widget_router
-from bot.engine.engine import Engine
-from bot.privacy import get_redactor
-from bot.handover.conversations import DbConversations
-from bot.handover.db import Database
 from bot.handover.outbox import DeliveryWorker
-from bot.handover.service import QueueService
+from bot.privacy import get_redactor
+from bot.runtime import build_runtime
+from bot.storage.db import Database
 from bot.index.store import Index
 from bot.retrieval.hybrid import HybridRetriever
 from ingest.pipeline import ingest_paths
@@ -54,11 +50,10 @@ class World:
         ingest_paths([tmp_path / "kb"], self.settings, index=self.index)
         self.db_path = tmp_path / "queue.sqlite"
         self.db = Database(f"sqlite:///{self.db_path}")
-        self.queue = QueueService(self.db)
-        self.engine = Engine(self.settings, retriever=HybridRetriever(self.index), tickets=self.queue,
-                             conversations=DbConversations(self.db), redactor=get_redactor())
-        self.gateway = Gateway(self.settings, self.engine, self.db, self.queue)
-        self.bus = LocalBus()  # the worker's deliveries wake the widget's live streams
+        self.rt = build_runtime(self.settings, db=self.db, retriever=HybridRetriever(self.index),
+                                redactor=get_redactor())
+        self.queue, self.engine, self.gateway = self.rt.queue, self.rt.engine, self.rt.gateway
+        self.bus = self.rt.bus  # the worker's deliveries wake the widget's live streams
         self.advisor = advisor(self.db, "a@example.org", team(self.db, "Team", default=True))
 
     def app(self, **api_kw) -> FastAPI:
@@ -68,8 +63,7 @@ class World:
         return app
 
     def deliver(self) -> int:
-        sender = StoredReplySender(self.db, self.bus)
-        return DeliveryWorker(self.db, {"web": sender, "api": sender}).run_once()
+        return DeliveryWorker(self.db, self.rt.senders).run_once()
 
     def all_stored_text(self) -> str:
         """Every value in every table, to prove what is (not) stored."""

@@ -13,9 +13,9 @@ from bot.privacy import get_redactor
 from bot.engine.tickets import TicketRequest
 from bot.handover.accounts import create_advisor
 from bot.handover.conversations import DbConversations
-from bot.handover.db import open_database
+from bot.storage.db import open_database
 from bot.handover.learning import KnowledgeDesk
-from bot.handover.models import Team
+from bot.storage.models import Team
 from bot.handover.service import QueuePolicy, QueueService
 from tests.conftest import TEST_SECRET
 

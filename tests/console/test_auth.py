@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from bot.console import create_app
-from bot.handover.models import (Advisor, Delivery, KnowledgeEntry, LoginAttempt, Reply, Team, Ticket,
+from bot.storage.models import (Advisor, Delivery, KnowledgeEntry, LoginAttempt, Reply, Team, Ticket,
                                  WebSession)
 
 from .conftest import PASSWORD, console_settings, csrf_of, logged_in, login, new_ticket

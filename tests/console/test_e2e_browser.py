@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from bot.handover.db import open_database
+from bot.storage.db import open_database
 from bot.handover.service import QueuePolicy, QueueService
 from tests.conftest import REPO, TEST_SECRET
 from tests.services import free_port
@@ -29,7 +29,7 @@ DRAFT = "Begin met een kleine groep en een vaste gespreksleider."
 
 @pytest.fixture
 def console(tmp_path, chromium):
-    """The console as it runs in production (`python -m bot.console`), on a seeded SQLite database."""
+    """The console as it runs in production (`essbot console`), on a seeded SQLite database."""
     settings = console_settings(tmp_path)
     db = open_database(settings)
     seed(db)
@@ -43,7 +43,7 @@ def console(tmp_path, chromium):
                ESSBOT_SECURE_COOKIES="false", ESSBOT_REDACT_WITH_DEDUCE="false",
                ESSBOT_CONSOLE_HOST="127.0.0.1", ESSBOT_CONSOLE_PORT=str(port))
     log = (tmp_path / "console.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=REPO, env=env, stdout=log,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

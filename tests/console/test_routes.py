@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.handover.conversations import DbConversations
 from bot.handover.learning import citation_title
-from bot.handover.models import Advisor, AuditEntry, Delivery, KnowledgeEntry, Team, Ticket
+from bot.storage.models import Advisor, AuditEntry, Delivery, KnowledgeEntry, Team, Ticket
 
 from bot.handover.accounts import create_advisor
 
@@ -383,7 +383,7 @@ def test_admin_manages_teams(world, client):
 def test_a_reply_with_personal_data_is_held_back_with_the_text_kept_until_confirmed(world, client):
     """"Bel Jan de Vries op 06-..." is not stored or delivered: the page comes back with the text in the form, a
     warning naming the kinds (not the values) and a box to confirm; confirmed, it goes out and is audited."""
-    from bot.handover.models import AuditEntry, Reply
+    from bot.storage.models import AuditEntry, Reply
 
     ref = new_ticket(world.queue)
     csrf = logged_in(client, "advisor")

@@ -197,7 +197,7 @@ def test_ticket_deadlines_follow_working_hours(tmp_path):
     assert deadline_for("normal", monday_8am_local, 15, 8) == datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)
     from bot.engine.tickets import TicketRequest
 
-    from bot.handover.db import Database
+    from bot.storage.db import Database
     from bot.handover.service import QueuePolicy, QueueService
 
     store = QueueService(Database(f"sqlite:///{tmp_path / 't.sqlite'}"), QueuePolicy(urgent_minutes=15))

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.engine.engine import Engine
+from bot.runtime import build_runtime
 from bot.engine.grounding import check_grounding
 from bot.engine.llm import LLMAnswerer, LLMUnavailable
 from bot.engine.messages import InboundMessage, Kind
@@ -215,7 +215,7 @@ def test_engine_never_sends_ungrounded_llm_output(settings, llm_server, embeddin
     write(tmp_path / "kb" / "a.md", "# Polarisatie aanpakken\n\n## Het midden\n" + PASSAGES[0].text)
     index = Index(s, embeddings=embeddings)
     ingest_paths([tmp_path / "kb"], s, index=index)
-    engine = Engine(s, retriever=HybridRetriever(index), redactor=get_redactor(True))
+    engine = build_runtime(s, retriever=HybridRetriever(index), redactor=get_redactor(True)).engine
     out = engine.handle(InboundMessage("test", "a", "c", QUESTION))
     assert out.kind in (Kind.ANSWER, Kind.HANDOVER)
     if out.kind is Kind.ANSWER:
@@ -239,7 +239,7 @@ def test_engine_falls_back_to_extractive_when_the_llm_is_down(settings, embeddin
     write(tmp_path / "kb" / "a.md", "# Polarisatie aanpakken\n\n## Het midden\n" + PASSAGES[0].text)
     index = Index(s, embeddings=embeddings)
     ingest_paths([tmp_path / "kb"], s, index=index)
-    engine = Engine(s, retriever=HybridRetriever(index), redactor=get_redactor(True))
+    engine = build_runtime(s, retriever=HybridRetriever(index), redactor=get_redactor(True)).engine
     out = engine.handle(InboundMessage("test", "a", "c", QUESTION))
     assert out.kind is Kind.ANSWER and re.search(r"\[1\]", out.text.split("\n\n")[0])
     assert "middengroep" in out.text

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from bot.channels.web.errors import UNAVAILABLE_RETRY_AFTER_S, call_gateway, guarded_route
-from bot.handover.db import Database
+from bot.storage.db import Database
 from tests.handover.conftest import pg_url  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.postgres

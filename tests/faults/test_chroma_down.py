@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from bot.channels.web.sse import parse
-from bot.handover.db import Database
+from bot.storage.db import Database
 from bot.handover.service import QueueService
 from bot.index.store import Index
 from ingest.pipeline import ingest_paths

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from bot.channels.web.sse import parse
-from bot.handover.db import Database
-from bot.handover.models import Advisor, AuditEntry, Delivery, InboxMessage, Message, Reply, Ticket
+from bot.storage.db import Database
+from bot.storage.models import Advisor, AuditEntry, Delivery, InboxMessage, Message, Reply, Ticket
 from bot.handover.service import QueueService, TicketError
 from tests.handover.conftest import pg_url  # noqa: F401  (fixture)
 from tests.handover.helpers import advisor, team

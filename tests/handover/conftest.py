@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from bot.handover.db import Database, make_engine
+from bot.storage.db import Database, make_engine
 
 PG_URL = os.environ.get("ESSBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

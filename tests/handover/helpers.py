@@ -1,9 +1,12 @@
 """Seeding teams, advisors and hand-overs through the real APIs."""
 from __future__ import annotations
 
+import threading
+
 from bot.engine.tickets import TicketRequest
 from bot.handover.accounts import create_advisor
-from bot.handover.models import Team
+from bot.handover.senders import OutgoingReply
+from bot.storage.models import Team
 
 PASSWORD = "een-lang-testwachtwoord"
 
@@ -33,3 +36,21 @@ def handover(queue, conversation="c1", theme="depolarisatie", region=None, prior
         theme=theme, region=region, context=({"title": "Handreiking", "section": "Aanpak", "page": 3,
                                               "source": "h.pdf", "url": None, "score": 0.8},),
         draft="Begin met een gesprek met beide groepen. [1]"))
+
+
+class InboxSender:
+    """Keeps what each asker would see, dropping repeats of a key the way a real channel adapter must."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.received: list[OutgoingReply] = []  # every attempt that reached us
+        self._seen: set[str] = set()
+        self.inbox: dict[str, list[str]] = {}  # asker -> texts, once each
+
+    def send(self, reply: OutgoingReply) -> None:
+        with self._lock:
+            self.received.append(reply)
+            if reply.idempotency_key in self._seen:
+                return
+            self._seen.add(reply.idempotency_key)
+            self.inbox.setdefault(reply.asker, []).append(reply.text)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.config import DEV_SECRET, Settings
 from bot.handover.accounts import (AccountError, Throttled, authenticate, end_session, load_session, set_password,
                                    start_session)
-from bot.handover.models import Advisor, WebSession, utcnow
+from bot.storage.models import Advisor, WebSession, utcnow
 
 from .helpers import PASSWORD, advisor
 
@@ -90,7 +90,7 @@ def test_export_and_erase_a_user_from_the_command_line(tmp_path, capsys, monkeyp
     from bot.channels.identity import pseudonym
     from bot.cli import main
     from bot.handover.conversations import DbConversations
-    from bot.handover.db import Database
+    from bot.storage.db import Database
     from bot.handover.service import QueueService
     from tests.conftest import TEST_SECRET
 

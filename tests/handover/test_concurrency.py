@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bot.handover.db import Database
-from bot.handover.models import AuditEntry, Ticket
+from bot.storage.db import Database
+from bot.storage.models import AuditEntry, Ticket
 from bot.handover.service import QueueService
 
 from .helpers import advisor, handover, team

@@ -7,20 +7,18 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from bot.engine.engine import Engine
 from bot.engine.messages import InboundMessage, Kind
 from bot.privacy import get_redactor
 from bot.engine.tickets import OFFICE_TZ
-from bot.handover.conversations import DbConversations
-from bot.handover.db import Database
+from bot.storage.db import Database
 from bot.handover.learning import EntryError, KnowledgeDesk, citation_title
-from bot.handover.models import Ticket
+from bot.storage.models import Ticket
 from bot.handover.outbox import DeliveryWorker
-from bot.handover.senders import InboxSender
-from bot.handover.service import QueueService
+from tests.handover.helpers import InboxSender
 from bot.handover.summary import case_summary
 from bot.index.store import Index
 from bot.retrieval.hybrid import HybridRetriever
+from bot.runtime import build_runtime
 from ingest.pipeline import ingest_paths
 from tests.conftest import write
 
@@ -40,10 +38,8 @@ def world(settings, embeddings, tmp_path):
     index = Index(settings, embeddings=embeddings)
     ingest_paths([tmp_path / "kb"], settings, index=index)
     db = Database(f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    queue = QueueService(db)
-    engine = Engine(settings, retriever=HybridRetriever(index), tickets=queue, conversations=DbConversations(db),
-                    redactor=get_redactor())
-    yield engine, queue, db, index
+    rt = build_runtime(settings, db=db, retriever=HybridRetriever(index), redactor=get_redactor())
+    yield rt.engine, rt.queue, db, index
     db.dispose()
 
 
@@ -129,7 +125,7 @@ def test_reviewed_answer_becomes_citable_and_retracting_removes_it(world, settin
 
 
 def test_feedback_is_counted_and_not_useful_goes_to_an_advisor(world):
-    from bot.handover.models import Feedback
+    from bot.storage.models import Feedback
 
     engine, queue, db, _ = world
     ask(engine, "Twee groepen schelden elkaar uit, wat raadt de depolarisatie-aanpak aan?", conv="fb")
@@ -144,7 +140,7 @@ def test_feedback_is_counted_and_not_useful_goes_to_an_advisor(world):
 
 
 def test_insight_events_carry_counts_not_text(world):
-    from bot.handover.models import InsightEvent
+    from bot.storage.models import InsightEvent
 
     engine, queue, db, _ = world
     ask(engine, "Twee groepen schelden elkaar uit, wat raadt de depolarisatie-aanpak aan?", conv="i1")
@@ -172,7 +168,7 @@ def test_a_question_whose_answering_died_is_handed_over_and_the_asker_told(world
     from datetime import timedelta
 
     from bot.engine.engine import interrupted_notice
-    from bot.handover.models import Delivery, Message
+    from bot.storage.models import Delivery, Message
 
     def die(*a, **kw):
         raise _Dies()
@@ -203,7 +199,7 @@ def test_an_urgent_question_whose_answering_died_gets_urgent_guidance(world, mon
     from datetime import timedelta
 
     from bot.engine.engine import interrupted_notice
-    from bot.handover.models import Delivery
+    from bot.storage.models import Delivery
 
     monkeypatch.setattr(engine, "_decide", lambda *a, **kw: (_ for _ in ()).throw(_Dies()))
     with pytest.raises(_Dies):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.handover.models import AuditEntry, Advisor, Delivery, Ticket
+from bot.storage.models import AuditEntry, Advisor, Delivery, Ticket
 from bot.handover.service import QueuePolicy, QueueService, TicketError
 
 from .helpers import advisor, handover, team
@@ -179,7 +179,7 @@ def test_unrouted_tickets_are_visible_to_every_team(db, queue):
 
 def test_retention_deletes_old_messages_and_anonymises_old_closed_tickets(db, queue, clock):
     from bot.handover.conversations import DbConversations
-    from bot.handover.models import Message, Reply
+    from bot.storage.models import Message, Reply
 
     t = team(db, "Team", default=True)
     a = advisor(db, "a@example.org", t)

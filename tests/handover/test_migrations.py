@@ -5,8 +5,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bot.handover.db import current_revision, make_engine, migrate
-from bot.handover.models import Base
+from bot.storage.db import current_revision, make_engine, migrate
+from bot.storage.models import Base
 
 
 def _diff(engine):
@@ -55,7 +55,7 @@ def test_upgrade_from_previous_revision_keeps_data(db_url):
 def test_downgrade_and_upgrade_again(db_url):
     from alembic import command
 
-    from bot.handover.db import alembic_config
+    from bot.storage.db import alembic_config
 
     migrate(db_url)
     command.downgrade(alembic_config(db_url), "0001")
@@ -74,7 +74,7 @@ def test_replicas_starting_together_migrate_once(db_url):
     import subprocess
     import sys
 
-    code = "import sys; from bot.handover.db import Database; Database(sys.argv[1]).dispose()"
+    code = "import sys; from bot.storage.db import Database; Database(sys.argv[1]).dispose()"
     procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True)
              for _ in range(4)]
     errors = [p.communicate(timeout=120)[1] for p in procs]

@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from bot.handover.models import Delivery
+from bot.storage.models import Delivery
 from bot.handover.outbox import DeliveryWorker, backoff_seconds, retry_delivery
-from bot.handover.senders import DeliveryError, InboxSender, signature
+from bot.handover.senders import DeliveryError, signature
+from tests.handover.helpers import InboxSender
 from bot.handover.service import QueueService
 from tests.conftest import TEST_SECRET
 from tests.services import free_port
@@ -78,12 +79,17 @@ def test_failures_back_off_then_fail_visibly_and_can_be_retried(db, clock):
     assert 1.6 <= backoff_seconds(1) <= 2.4 and backoff_seconds(30) <= 3600 * 1.2
 
 
-def test_missing_channel_sender_is_an_error_not_a_loss(db, clock):
+def test_a_worker_leaves_a_channel_it_cannot_deliver_to_for_one_that_can(db, clock):
+    """A worker without the Telegram sender used to lease Telegram replies and fail them ("geen verzender");
+    now it never takes them: no attempt spent, no error, and the worker that has the sender delivers at once."""
     _answered(db, clock, channel="telegram")
-    worker = DeliveryWorker(db, {"api": InboxSender()}, clock=clock)
-    worker.run_once()
+    without = DeliveryWorker(db, {"api": InboxSender()}, clock=clock)
+    assert without.run_once() == 0
     d = _deliveries(db)[0]
-    assert d.status == "pending" and "telegram" in d.last_error
+    assert (d.status, d.attempts, d.last_error) == ("pending", 0, None)
+    telegram = InboxSender()
+    assert DeliveryWorker(db, {"telegram": telegram}, clock=clock).run_once() == 1
+    assert _deliveries(db)[0].status == "sent" and telegram.inbox
 
 
 def test_a_lease_that_ran_out_is_sent_again_with_the_same_key(db, clock):
@@ -165,7 +171,7 @@ def test_queue_and_worker_survive_postgres_dropping_every_connection(pg_url):
     """What a PostgreSQL restart does to the clients: every connection is gone; nothing may be lost."""
     from sqlalchemy import text
 
-    from bot.handover.db import Database, make_engine
+    from bot.storage.db import Database, make_engine
 
     db = Database(pg_url)
     ref = _answered(db)

@@ -1,4 +1,5 @@
-from ingest.chunking import chunk_section_text, chunk_sections, split_sentences
+from bot.index.sentences import split_sentences
+from ingest.chunking import chunk_section_text, chunk_sections
 from ingest.model import DocumentMeta, Section
 
 DOC = DocumentMeta(doc_id="d1", title="T", collection="c", source="d1.md")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from ingest.chunking import chunk_sections, index_texts
+from bot.index.model import index_texts
+from ingest.chunking import chunk_sections
 from ingest.loaders import load_file
 from ingest.manifest import Manifest
 from ingest.model import Section

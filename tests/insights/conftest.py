@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bot.handover.db import Database
-from bot.handover.models import InsightEvent
+from bot.storage.db import Database
+from bot.storage.models import InsightEvent
 from bot.insights.aggregate import TZ
 from tests.handover.conftest import db, db_url, pg_url  # noqa: F401  (SQLite and PostgreSQL)
 

@@ -1,6 +1,7 @@
 """Metrics, readiness and JSON logs on the real `essbot serve` app (create_server over a test world)."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -12,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.channels.gateway import StoredReplySender
-from bot.handover.db import Database
-from bot.handover.models import utcnow
+from bot.storage.db import Database
+from bot.storage.models import utcnow
 from bot.handover.outbox import DeliveryWorker, retry_delivery
 from bot.observability.logs import JsonFormatter, json_handler
 from bot.observability.metrics import REGISTRY
-from bot.server import Runtime, create_server
+from bot.server import create_server
 from tests.channels.world import API_KEY, ORIGIN, QUESTION, SITE, World
 from tests.services import free_port
 
@@ -34,7 +35,7 @@ def world(settings, embeddings, tmp_path):
 
 
 def server(world, settings=None, db=None):
-    rt = Runtime(world.settings, db or world.db, world.queue, world.engine, world.gateway)
+    rt = dataclasses.replace(world.rt, db=db) if db is not None else world.rt
     return TestClient(create_server(settings or world.settings, rt),
                       headers={"Origin": ORIGIN, "Authorization": f"Bearer {METRICS_TOKEN}"})
 

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from bot.config import Settings
 from bot.handover.conversations import DbConversations
-from bot.handover.db import Database, current_revision, database_url, make_engine, migrate
-from bot.handover.models import Base
+from bot.storage.db import Database, current_revision, database_url, make_engine, migrate
+from bot.storage.models import Base
 from bot.handover.service import QueueService
 from bot.index.store import Index
 from bot.ops import BackupDamaged, IndexLocked, RestoreRefused
@@ -332,7 +332,7 @@ def test_an_ingest_holding_the_lock_makes_backup_and_restore_wait_or_fail_clearl
 def _head(url: str) -> str:
     from alembic.script import ScriptDirectory
 
-    from bot.handover.db import alembic_config
+    from bot.storage.db import alembic_config
 
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
 

@@ -19,8 +19,8 @@ from bot.channels.identity import pseudonym
 from bot.engine.tickets import TicketRequest
 from bot.handover import askerdata
 from bot.handover.conversations import DbConversations
-from bot.handover.db import Database, make_engine, migrate
-from bot.handover.models import (AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
+from bot.storage.db import Database, make_engine, migrate
+from bot.storage.models import (AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
                                  InsightEvent, Message, Ticket)
 from bot.handover.service import QueuePolicy, QueueService
 from bot.insights.events import asker_key

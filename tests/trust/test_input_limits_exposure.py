@@ -17,8 +17,8 @@ import requests
 from sqlalchemy import func, select
 
 from bot.channels.web.sites import Sites
-from bot.handover.db import Database
-from bot.handover.models import Ticket
+from bot.storage.db import Database
+from bot.storage.models import Ticket
 from tests.conftest import TEST_SECRET
 from tests.faults.app import API_KEY, ORIGIN, SITE, essbot_serve
 from tests.handover.helpers import advisor, team

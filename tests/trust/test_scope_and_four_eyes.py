@@ -12,8 +12,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.handover.db import Database
-from bot.handover.models import AuditEntry, KnowledgeEntry, Team, Ticket
+from bot.storage.db import Database
+from bot.storage.models import AuditEntry, KnowledgeEntry, Team, Ticket
 from tests.faults.app import essbot_serve
 from tests.handover.helpers import advisor, team
 

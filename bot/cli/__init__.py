@@ -103,15 +103,20 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from bot.engine.engine import Engine, MessageRejected, render
+    import uuid
+
+    from bot.engine.engine import MessageRejected, render
     from bot.engine.messages import InboundMessage
     from bot.retrieval.hybrid import HybridRetriever
+    from bot.runtime import build_runtime
 
     index = _open_index()
     if index is None:
         return 2
-    engine = Engine(index.settings, retriever=HybridRetriever(index))
-    msg = InboundMessage(channel="cli", asker="cli", conversation_id=args.conversation, text=args.question,
+    engine = build_runtime(index.settings, retriever=HybridRetriever(index)).engine
+    # without --conversation every question starts afresh: an earlier one must not colour this answer
+    conversation = args.conversation or f"cli:{uuid.uuid4().hex[:12]}"
+    msg = InboundMessage(channel="cli", asker="cli", conversation_id=conversation, text=args.question,
                          language=args.language, role=args.role, region=args.region)
     try:
         outcome = engine.handle(msg)
@@ -231,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("ask", help="ask the kennisbot a question / een vraag stellen")
     a.add_argument("question")
-    a.add_argument("--conversation", default="cli", help="conversation id, for follow-up questions")
+    a.add_argument("--conversation", help="conversation id, to ask a follow-up question in the same conversation; "
+                   "default: a new conversation each time")
     a.add_argument("--language", choices=["nl", "en"])
     a.add_argument("--role")
     a.add_argument("--region")
@@ -287,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--check", action="store_true", help="exit 1 when docs/configuration.md is out of date")
     cr.set_defaults(func=cmd_config_reference)
 
-    from bot.handover.cli import add_commands
+    from bot.cli.queue import add_commands
 
     add_commands(sub, lambda fn: (lambda args: fn(args, _settings())))
     from bot.ops.cli import add_commands as add_ops_commands

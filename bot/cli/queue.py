@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 
 def _db(settings):
-    from .db import open_database
+    from bot.storage.db import open_database
 
     return open_database(settings)
 
 
 def cmd_advisor_add(args, settings) -> int:
-    from .accounts import AccountError, create_advisor
-    from .models import Team
+    from bot.handover.accounts import AccountError, create_advisor
+    from bot.storage.models import Team
 
     password = os.environ.get("ESSBOT_NEW_PASSWORD") or (
         sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Wachtwoord / password: "))
@@ -40,8 +40,8 @@ def cmd_advisor_add(args, settings) -> int:
 
 
 def cmd_team_add(args, settings) -> int:
-    from .audit import audit
-    from .models import Team
+    from bot.storage.audit import audit
+    from bot.storage.models import Team
 
     db = _db(settings)
     with db.session() as s:
@@ -66,12 +66,9 @@ def _split(v: str | None) -> list[str]:
 
 
 def cmd_worker(args, settings) -> int:
-    from bot.server import channel_senders
+    from bot.runtime import build_runtime
 
-    from .worker import Worker
-
-    db = _db(settings)
-    worker = Worker(settings, db, channel_senders(settings, db))
+    worker = build_runtime(settings).worker()
     if args.once:
         worker.housekeeping()
         print(f"verzonden/sent: {worker.deliveries.run_once(limit=1000)}")
@@ -91,9 +88,9 @@ def cmd_bench_queue(args, settings) -> int:
 
 
 def cmd_console(args, settings) -> int:
-    from bot.console.app import serve
+    from bot.server import serve_console
 
-    serve(settings, with_worker=not args.no_worker)
+    serve_console(settings, with_worker=not args.no_worker)
     return 0
 
 
@@ -122,7 +119,7 @@ def _asker_of(args, settings) -> str:
 def cmd_export_user(args, settings) -> int:
     import json
 
-    from .service import QueueService
+    from bot.handover.service import QueueService
 
     data = QueueService(_db(settings)).export_asker(_asker_of(args, settings), settings.secret_key)
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -138,7 +135,7 @@ def cmd_export_user(args, settings) -> int:
 
 
 def cmd_erase_user(args, settings) -> int:
-    from .service import QueueService
+    from bot.handover.service import QueueService
 
     if not args.yes:
         print("fout/error: wissen kan niet ongedaan worden; herhaal met --yes / erasure is final; repeat with --yes",

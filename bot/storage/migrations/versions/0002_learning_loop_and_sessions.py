@@ -6,7 +6,7 @@ Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.handover.models
+import bot.storage.models
 
 revision = "0002"
 down_revision = "0001"
@@ -19,7 +19,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account', sa.String(length=64), nullable=False),
     sa.Column('ok', sa.Boolean(), nullable=False),
-    sa.Column('at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('advisor_id', sa.Integer(), nullable=False),
     sa.Column('csrf_token', sa.String(length=64), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['advisor_id'], ['advisors.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_hash')
@@ -46,9 +46,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('approver_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('published_at', bot.handover.models.UTCDateTime(), nullable=True),
-    sa.Column('retracted_at', bot.handover.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('published_at', bot.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('retracted_at', bot.storage.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['approver_id'], ['advisors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['author_id'], ['advisors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),

@@ -7,7 +7,7 @@ Create Date: 2026-11-26
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.handover.models
+import bot.storage.models
 
 
 revision = '0005'
@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('pending_since', bot.handover.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('pending_since', bot.storage.models.UTCDateTime(), nullable=True))
         batch_op.create_index('ix_messages_pending_since', ['pending_since'], unique=False)
 
 

@@ -6,7 +6,7 @@ Create Date: 2026-11-26
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.handover.models
+import bot.storage.models
 
 
 revision = '0004'
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('insight_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('channel', sa.String(length=32), nullable=False),
     sa.Column('asker_key', sa.String(length=32), nullable=False),

@@ -1,8 +1,8 @@
-"""Alembic environment: the URL comes from the config the project builds (bot.handover.db)."""
+"""Alembic environment: the URL comes from the config the project builds (bot.storage.db)."""
 from alembic import context
 
-from bot.handover.db import make_engine
-from bot.handover.models import Base
+from bot.storage.db import make_engine
+from bot.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,7 +6,7 @@ Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.handover.models
+import bot.storage.models
 
 revision = "0001"
 down_revision = None
@@ -23,8 +23,8 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('region', sa.String(length=120), nullable=True),
     sa.Column('role', sa.String(length=40), nullable=True),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('last_seen_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('teams',
@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('backup_team_id', sa.Integer(), nullable=True),
     sa.Column('is_default', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['backup_team_id'], ['teams.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
@@ -72,13 +72,13 @@ def upgrade() -> None:
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('escalated', sa.Boolean(), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('deadline', bot.handover.models.UTCDateTime(), nullable=True),
-    sa.Column('claimed_at', bot.handover.models.UTCDateTime(), nullable=True),
-    sa.Column('answered_at', bot.handover.models.UTCDateTime(), nullable=True),
-    sa.Column('closed_at', bot.handover.models.UTCDateTime(), nullable=True),
-    sa.Column('reminded_at', bot.handover.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('deadline', bot.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('claimed_at', bot.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('answered_at', bot.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', bot.storage.models.UTCDateTime(), nullable=True),
+    sa.Column('reminded_at', bot.storage.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['advisors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], ondelete='SET NULL'),
@@ -93,7 +93,7 @@ def upgrade() -> None:
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=True),
@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('helpful', sa.Boolean(), nullable=False),
     sa.Column('theme', sa.String(length=80), nullable=True),
-    sa.Column('at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('author', sa.String(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
@@ -140,7 +140,7 @@ def upgrade() -> None:
     sa.Column('advisor_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['advisor_id'], ['advisors.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -159,11 +159,11 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('lease_until', bot.handover.models.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('lease_until', bot.storage.models.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=200), nullable=True),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', bot.handover.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', bot.storage.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['reply_id'], ['replies.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),

@@ -6,7 +6,7 @@ Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.handover.models
+import bot.storage.models
 
 
 revision = '0003'
@@ -20,7 +20,7 @@ def upgrade() -> None:
     sa.Column('conversation_id', sa.String(length=128), nullable=False),
     sa.Column('channel', sa.String(length=32), nullable=False),
     sa.Column('address', sa.String(length=512), nullable=False),
-    sa.Column('expires_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('conversation_id')
     )
     with op.batch_alter_table('channel_addresses', schema=None) as batch_op:
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
     sa.Column('ticket_ref', sa.String(length=16), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', bot.handover.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
     )
