@@ -3,10 +3,13 @@ answers with sources, hands over, receives an advisor's reply once, and erases t
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -14,7 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from bot.channels.telegram import build_application, router, run_polling
+from bot.channels.telegram import TelegramSender, build_application, router, run_polling
 from bot.channels.telegram.render import ADVISOR, ERASE_NO, ERASE_YES, HELPFUL, LIMIT, NOT_HELPFUL, render
 from bot.engine.messages import Citation, Kind, Outcome
 from bot.privacy import get_redactor
@@ -22,6 +25,7 @@ from bot.engine.texts import text as T
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Delivery, Message
 from bot.handover.outbox import DeliveryWorker
+from bot.handover.senders import DeliveryError, OutgoingReply
 from bot.index.store import Index
 from bot.retrieval.hybrid import HybridRetriever
 from bot.runtime import build_runtime
@@ -389,3 +393,74 @@ def test_updates_of_one_chat_run_in_order_and_other_chats_do_not_wait():
     processor = asyncio.run(main())
     assert done == ["chat2", "chat1-first", "chat1-second"]
     assert not processor._locks and not processor._users  # forgotten once idle
+
+
+class FakeBotApi:
+    """A Bot API that answers sendMessage from a script of (status, body) pairs, then 200; records the texts."""
+
+    def __init__(self, script: list[tuple[int, dict]]):
+        self.script, self.texts, self.calls = list(script), [], 0
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                api.calls += 1
+                status, body = api.script.pop(0) if api.script else (200, None)
+                if status == 200:
+                    api.texts.append(form["text"][0])
+                    body = {"ok": True, "result": {"message_id": api.calls, "date": int(time.time()),
+                                                   "chat": {"id": int(form["chat_id"][0]), "type": "private"},
+                                                   "text": form["text"][0]}}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}/bot"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def failure(status: int, **parameters) -> tuple[int, dict]:
+    body = {"ok": False, "error_code": status, "description": "injected by the test"}
+    return status, {**body, "parameters": parameters} if parameters else body
+
+
+def test_sender_through_the_bot_resumes_split_replies_and_stops_at_a_blocked_chat(settings):
+    script = [failure(429, retry_after=1), (200, None), failure(403)]
+    api = FakeBotApi(script)
+    settings = settings.model_copy(update={"telegram_token": "123456:fake-token", "telegram_base_url": api.base_url})
+    sender = TelegramSender(settings, SimpleNamespace(address=lambda conversation: "4242"), backoff=0.01)
+    paragraphs = [f"Deel {i}: " + "overleg met partners in de wijk " * 70 for i in range(1, 4)]
+    reply = OutgoingReply("key-1", "telegram", "asker", "tg:x", "\n\n".join(paragraphs))
+    try:
+        started = time.monotonic()
+        with pytest.raises(DeliveryError) as blocked:  # 429 waited out, part 1 sent, part 2: blocked
+            sender.send(reply)
+        assert time.monotonic() - started >= 1.0
+        assert api.calls == 3 and len(api.texts) == 1 and api.texts[0].startswith("Deel 1")  # 403: no retry
+        error = str(blocked.value)
+        assert "403" in error and "4242" not in error and "fake-token" not in error and "Deel" not in error
+
+        sender.send(reply)  # the worker's retry: the parts not yet sent, part 1 not again
+        assert [t[:6] for t in api.texts] == ["Deel 1", "Deel 2", "Deel 3"]
+        sender.send(reply)  # delivered already: nothing goes out
+        assert api.calls == 5
+
+        api.script += [failure(500)] * 4  # server errors: the first try and three retries, then the worker's turn
+        with pytest.raises(DeliveryError) as down:
+            sender.send(OutgoingReply("key-2", "telegram", "asker", "tg:x", "Kort antwoord."))
+        assert api.calls == 9 and "Kort" not in str(down.value) and "4242" not in str(down.value)
+    finally:
+        api.server.shutdown()
+        api.server.server_close()
+
+    with pytest.raises(DeliveryError) as unreachable:  # the server is gone: retried, then given up
+        sender.send(OutgoingReply("key-3", "telegram", "asker", "tg:x", "Nog een antwoord."))
+    assert "onbereikbaar" in str(unreachable.value) and "fake-token" not in str(unreachable.value)

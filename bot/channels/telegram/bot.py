@@ -276,14 +276,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass
 
 
-def build_application(settings, gateway) -> Application:
-    """The bot, pointed at ``settings.telegram_base_url`` (Telegram, or an emulator in tests)."""
+def bot_api(settings) -> dict:
+    """Token and URLs of the Bot API, as keyword arguments of ``telegram.Bot``: ``settings.telegram_base_url``
+    is Telegram, or an emulator in tests. The application and the outbox sender both build their Bot from it."""
     if not settings.telegram_token:
         raise ValueError("ESSBOT_TELEGRAM_TOKEN is not set: get a token from @BotFather")
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
-    application = (ApplicationBuilder().token(settings.telegram_token).base_url(settings.telegram_base_url)
-                   .base_file_url(file_url(settings.telegram_base_url))
+    return {"token": settings.telegram_token, "base_url": settings.telegram_base_url,
+            "base_file_url": file_url(settings.telegram_base_url)}
+
+
+def build_application(settings, gateway) -> Application:
+    """The bot, pointed at ``settings.telegram_base_url`` (Telegram, or an emulator in tests)."""
+    api = bot_api(settings)
+    application = (ApplicationBuilder().token(api["token"]).base_url(api["base_url"])
+                   .base_file_url(api["base_file_url"])
                    .concurrent_updates(PerChatUpdateProcessor()).build())
     tg = TelegramBot(settings, gateway)
     application.bot_data["essbot"] = tg
