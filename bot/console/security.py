@@ -24,7 +24,9 @@ class NotLoggedIn(Exception):
 
 
 class Forbidden(Exception):
-    pass
+    def __init__(self, actor: "Actor | None" = None):
+        super().__init__()
+        self.actor = actor  # the error page still shows who is logged in
 
 
 class CsrfFailed(Exception):
@@ -110,7 +112,7 @@ def page(role: str = "advisor"):
         if actor is None:
             raise NotLoggedIn()
         if not actor.has_role(role):
-            raise Forbidden()
+            raise Forbidden(actor)
         return actor
 
     return dependency
@@ -124,7 +126,7 @@ def action(role: str = "advisor"):
         if actor is None:
             raise NotLoggedIn()
         if not actor.has_role(role):
-            raise Forbidden()
+            raise Forbidden(actor)
         submitted = (await request.form()).get("csrf")
         if not isinstance(submitted, str) or not hmac.compare_digest(submitted.encode(), actor.csrf.encode()):
             raise CsrfFailed()

@@ -1,0 +1,65 @@
+"""The console's error pages in one place: what a route or dependency raises becomes a Dutch page here.
+
+Routes and dependencies raise (NotLoggedIn, Forbidden, CsrfFailed, HTTPException, a database error);
+they never build an error response themselves, so every page fails the same way.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .security import CsrfFailed, Forbidden, NotLoggedIn
+from .views import render
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {404: "Deze pagina bestaat niet.", 405: "Deze actie is hier niet mogelijk."}
+
+
+async def not_logged_in(request: Request, exc: NotLoggedIn):
+    # A page asked for comes back after the login; a form posted without a session cannot be replayed.
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+    return render(request, "error.html", 401, title="Niet ingelogd",
+                  message="U bent niet (meer) ingelogd. Log opnieuw in.")
+
+
+async def forbidden(request: Request, exc: Forbidden):
+    return render(request, "error.html", 403, actor=exc.actor, title="Geen toegang",
+                  message="U heeft niet de rol die voor deze pagina nodig is.")
+
+
+async def csrf_failed(request: Request, exc: CsrfFailed):
+    return render(request, "error.html", 403, title="Formulier verlopen",
+                  message="De beveiligingscode van het formulier klopt niet. Laad de pagina opnieuw en "
+                          "probeer het nog eens.")
+
+
+async def database_down(request: Request, exc: OperationalError):
+    # A restarting database is seconds of "try again", not a 500 with a stack trace.
+    log.error("console: database unavailable (%s)", type(exc).__name__)
+    response = render(request, "error.html", 503, title="Even niet beschikbaar",
+                      message="De database is even niet bereikbaar. Probeer het over enkele seconden opnieuw. "
+                              "/ The database is briefly unavailable; try again in a few seconds.")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+async def http_error(request: Request, exc: StarletteHTTPException):
+    return render(request, "error.html", exc.status_code, title="Fout",
+                  message=HTTP_MESSAGES.get(exc.status_code, "Er ging iets mis."))
+
+
+HANDLERS = {NotLoggedIn: not_logged_in, Forbidden: forbidden, CsrfFailed: csrf_failed,
+            OperationalError: database_down, StarletteHTTPException: http_error}
+
+
+def install(app: FastAPI) -> None:
+    for exc_class, handler in HANDLERS.items():
+        app.add_exception_handler(exc_class, handler)
