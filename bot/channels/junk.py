@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.engine.engine import MessageRejected
-from bot.engine.texts import text as T
+from bot.engine.rejections import MessageRejected, Rejection
 
 # "Has a letter or digit", as one character class that Python, ECMAScript and Rust read alike (literal
 # characters, no \\p{..}), so the REST API's schema can say exactly what the gateway accepts: the letters and
@@ -24,7 +23,10 @@ _WORD = re.compile(HAS_WORD)
 
 
 class JunkMessage(MessageRejected):
-    """No letter or digit in the message; ``text`` says so to the asker."""
+    """No letter or digit in the message (code ``no_words``); ``text`` says so to the asker."""
+
+    def __init__(self, language: str | None = None):
+        super().__init__(Rejection.NO_WORDS, language)
 
 
 def is_junk(text: str | None) -> bool:
@@ -34,4 +36,4 @@ def is_junk(text: str | None) -> bool:
 
 def refuse_junk(text: str | None, language: str | None) -> None:
     if is_junk(text):
-        raise JunkMessage(T("error.junk", language or "nl"))
+        raise JunkMessage(language)

@@ -29,6 +29,7 @@ from .conversation import search_text
 from .decide import decide_scope
 from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
+from .rejections import MessageRejected, Rejection, check_text  # MessageRejected: channels import it here
 from .texts import text as T
 from .ports import ConversationStore, EventSink, TicketSink
 from .tickets import OFFICE_TZ, TicketRequest
@@ -52,14 +53,6 @@ def emergency_text(category: str | None, lang: str, ticket: str | None = None) -
     if ticket is None:
         return T(key + ".static", lang)
     return T(key, lang, ticket=ticket)
-
-
-class MessageRejected(ValueError):
-    """The message cannot be handled as sent (too long, empty); ``text`` says why, for the asker."""
-
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.text = text
 
 
 def interrupted_notice(lang: str, ticket: str, urgent_category: str | None) -> str:
@@ -105,13 +98,12 @@ class Engine:
         started = time.perf_counter()
         raw = msg.text or ""
         if not raw.strip():
-            raise MessageRejected(T("error.empty", msg.language or "nl"))
+            raise MessageRejected(Rejection.EMPTY, msg.language)
         # Triage reads the asker's own words, in memory (only a hash is kept), as the channels did before their
         # limits: its model learned from unredacted messages, and "Mail mij op [EMAIL]." is not what was written.
         tri = triage(raw)
         # a long message about danger is taken whole: urgent is never refused for its length
-        if len(raw) > self.settings.max_message_chars and not tri.urgent:
-            raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
+        check_text(raw, self.settings.max_message_chars, urgent=tri.urgent, language=msg.language)
         redacted = self.redactor.redact(raw).text
         lang = msg.language or lang_mod.detect(redacted)
         t_redact = time.perf_counter()
@@ -156,8 +148,7 @@ class Engine:
         text = (msg.text or "").strip()
         if text:
             tri = triage(text)  # the asker's own words, as in handle()
-            if len(text) > self.settings.max_message_chars and not tri.urgent:
-                raise MessageRejected(T("error.too_long", msg.language or "nl", max=self.settings.max_message_chars))
+            check_text(text, self.settings.max_message_chars, urgent=tri.urgent, language=msg.language)
             question = self.redactor.redact(text).text
         else:
             question = next((t for role, t in reversed(self.conversations.history(msg.conversation_id))

@@ -21,9 +21,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.channels.junk import JunkMessage
 from bot.channels.ratelimit import RateLimited
-from bot.engine.engine import MessageRejected
+from bot.engine.rejections import MessageRejected
 from bot.engine.texts import text as T
 from bot.index.vectors import VectorStoreUnavailable
 
@@ -206,10 +205,8 @@ async def call_gateway(fn, *args, **kw):
         return await run_in_threadpool(fn, *args, **kw)
     except RateLimited as exc:
         raise rate_limited(exc.retry_after) from None
-    except JunkMessage:
-        raise ApiError("no_words") from None
-    except MessageRejected:
-        raise ApiError("empty") from None
+    except MessageRejected as exc:  # empty, too long, no words: each with its own code
+        raise ApiError(exc.code, **exc.fmt) from None
     except Exception as exc:
         if not is_unavailable(exc):
             raise
