@@ -3,124 +3,38 @@
 The bot talks to it exactly as to api.telegram.org; a simulated user sends messages and reads the bot's
 replies through the emulator's client endpoints (/sendMessage, /sendCommand, /sendCallback, /getUpdates).
 
-A small launcher adds what the emulator lacks and a real Telegram does: ``sendChatAction``, the webhook
-secret header, ``is_bot`` in getMe, ``chat_instance`` in callback queries, editMessageReplyMarkup, sent messages as the Bot API returns them, and (on request of a test) a 429 or 5xx answer.
+It runs as operators run it, by ``scripts/telegram-emulator.sh``, whose launcher (scripts/telegram-emulator.js)
+adds what the emulator lacks and a real Telegram does: ``sendChatAction``, the webhook secret header, ``is_bot``
+in getMe, ``chat_instance`` in callback queries, editMessageReplyMarkup, sent messages as the Bot API returns
+them, and (on request of a test) a 429 or 5xx answer.
 """
 from __future__ import annotations
 
-import shutil
+import os
 import subprocess
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import CACHE_DIR
+from tests.conftest import CACHE_DIR, REPO
 from tests.services import free_port, running
 
-PACKAGE = "telegram-test-api@4"
-PREFIX = CACHE_DIR / "telegram-test-api"
-TOKEN = "123456:essbot-test-token"
+SCRIPT = REPO / "scripts" / "telegram-emulator.sh"
+TOKEN = "123456:essbot-test-token"  # the emulator takes any token of this form
 BOT_ID, BOT_USERNAME = 666, "TestNameBot"  # what the emulator's getMe answers
 
-LAUNCHER = r"""
-const TelegramServer = require('telegram-test-api');
-const { routes } = require('telegram-test-api/lib/routes/index');
-const axios = require('axios');
 
-const port = Number(process.argv[2]);
-const chatActions = [];
-const faults = [];  // {method, status, retry_after, description}: answered once each, in order
-
-routes.unshift((app, server) => {
-  app.get('/test/ready', (req, res) => res.json({ ok: true }));
-  app.post('/test/fault', (req, res) => { faults.push(req.body); res.json({ ok: true }); });
-  app.get('/test/chatActions', (req, res) => res.json({ ok: true, result: chatActions }));
-  app.all('/bot:token/:method', (req, res, next) => {
-    const i = faults.findIndex((f) => f.method === req.params.method);
-    if (i !== -1) {
-      const f = faults.splice(i, 1)[0];
-      const body = { ok: false, error_code: f.status, description: f.description || 'injected by the test' };
-      if (f.retry_after !== undefined) body.parameters = { retry_after: f.retry_after };
-      res.status(f.status).json(body);
-      return;
-    }
-    if (req.params.method === 'getMe') {  // the emulator leaves out is_bot, which the Bot API always sends
-      res.json({ ok: true, result: { id: 666, is_bot: true, first_name: 'Test First name', username: 'TestNameBot' } });
-      return;
-    }
-    if (req.params.method === 'editMessageReplyMarkup') {  // answers null, and cannot remove a keyboard
-      const body = TelegramServer.normalizeMessage(req.body);
-      const stored = server.storage.botMessages.find((u) => String(u.messageId) === String(body.message_id)
-        && String(u.message.chat_id) === String(body.chat_id));
-      if (stored) stored.message.reply_markup = body.reply_markup;
-      res.json({ ok: true, result: true });
-      return;
-    }
-    if (req.params.method === 'sendChatAction') {
-      chatActions.push({ chat_id: String(req.body.chat_id), action: req.body.action });
-      res.json({ ok: true, result: true });
-      return;
-    }
-    next();
-  });
-});
-
-// The emulator echoes form-encoded objects back as JSON strings, and dates in milliseconds; the Bot API
-// answers with objects and seconds.
-const addBotMessage = TelegramServer.prototype.addBotMessage;
-TelegramServer.prototype.addBotMessage = function (raw, token) {
-  for (const key of ['link_preview_options', 'reply_parameters', 'entities']) {
-    if (typeof raw[key] === 'string') raw[key] = JSON.parse(raw[key]);
-  }
-  const msg = addBotMessage.call(this, raw, token);
-  msg.date = Math.floor(msg.date / 1000);
-  return msg;
-};
-
-// Callback queries lack chat_instance, which the Bot API always sends.
-const formatUpdate = TelegramServer.formatUpdate;
-TelegramServer.formatUpdate = function (update) {
-  const out = formatUpdate(update);
-  if (out.callback_query) out.callback_query.chat_instance = String(out.callback_query.message.chat.id);
-  return out;
-};
-
-// Webhook delivery with the secret header, as Telegram sends it.
-TelegramServer.prototype.addUserUpdate = async function (update) {
-  const webhook = this.webhooks[update.botToken];
-  if (webhook) {
-    const headers = webhook.secret_token ? { 'X-Telegram-Bot-Api-Secret-Token': webhook.secret_token } : {};
-    await axios({ url: webhook.url, method: 'POST', headers, data: TelegramServer.formatUpdate(update) });
-  } else {
-    this.storage.userMessages.push(update);
-  }
-  this.updateId++;
-};
-
-const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
-server.start().then(() => console.log('telegram-test-api listening on ' + port));
-process.on('SIGTERM', () => server.stop().then(() => process.exit(0)));
-"""
+def script_env() -> dict:
+    return {**os.environ, "ESSBOT_TEST_CACHE": str(CACHE_DIR)}  # the emulator installed in the test cache
 
 
-def install() -> Path:
-    """The emulator in the test cache (installed once); fails with what to do when it cannot be had."""
-    package = PREFIX / "node_modules" / "telegram-test-api"
-    if not (package / "package.json").is_file():
-        if shutil.which("node") is None or shutil.which("npm") is None:
-            pytest.fail("The Telegram tests need Node.js and npm (apt-get install nodejs npm) to run the "
-                        "telegram-test-api emulator.")
-        PREFIX.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), PACKAGE],
-                              capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            pytest.fail(f"`npm install {PACKAGE}` failed (is the npm registry reachable?):\n{done.stderr[-2000:]}")
-    launcher = PREFIX / "essbot-emulator.js"
-    if not launcher.is_file() or launcher.read_text() != LAUNCHER:
-        launcher.write_text(LAUNCHER)
-    return launcher
+def install() -> None:
+    """The emulator in the test cache (installed once, here: npm can take longer than a start may);
+    fails with what to do when it cannot be had."""
+    done = subprocess.run([str(SCRIPT), "--install"], capture_output=True, text=True, timeout=600, env=script_env())
+    if done.returncode != 0:
+        pytest.fail(f"The Telegram tests need the telegram-test-api emulator:\n{done.stderr[-2000:]}")
 
 
 class Emulator:
@@ -203,10 +117,10 @@ class User:
 
 @pytest.fixture
 def telegram_emulator(tmp_path):
-    launcher = install()
+    install()
     port = free_port()
-    cmd = ["node", str(launcher), str(port)]
-    with running(cmd, f"http://127.0.0.1:{port}/test/ready", tmp_path / "emulator.log", timeout=30):
+    with running([str(SCRIPT), str(port)], f"http://127.0.0.1:{port}/test/ready", tmp_path / "emulator.log",
+                 timeout=30, env=script_env()):
         em = Emulator(port)
         try:
             yield em
