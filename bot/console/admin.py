@@ -1,14 +1,14 @@
 """Administration (role admin): advisor accounts and teams with their routing."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from sqlalchemy import delete, select
 
 from bot.handover.accounts import AccountError, create_advisor, set_password
 from bot.storage.audit import audit
 from bot.storage.models import ROLES, Advisor, Team, WebSession
 
-from .security import Actor, action, page
+from .deps import AdminAction, AdminPage, DbDep
 from .views import redirect, render
 
 router = APIRouter(prefix="/admin")
@@ -39,18 +39,18 @@ def _list(value: str) -> list[str]:
 
 
 @router.get("/advisors")
-def advisors_page(request: Request, actor: Actor = Depends(page("admin"))):
-    with request.app.state.db.session() as s:
+def advisors_page(request: Request, db: DbDep, actor: AdminPage):
+    with db.session() as s:
         return render(request, "admin_advisors.html", actor=actor, roles=ROLES,
                       advisors=s.scalars(select(Advisor).order_by(Advisor.name)).all(),
                       teams=s.scalars(select(Team).order_by(Team.name)).all())
 
 
 @router.post("/advisors")
-def advisor_create(request: Request, email: str = Form(""), name: str = Form(""), password: str = Form(""),
-                   role: str = Form("advisor"), team_id: str = Form(""), actor: Actor = Depends(action("admin"))):
+def advisor_create(request: Request, db: DbDep, actor: AdminAction, email: str = Form(""), name: str = Form(""),
+                   password: str = Form(""), role: str = Form("advisor"), team_id: str = Form("")):
     try:
-        with request.app.state.db.session() as s:
+        with db.session() as s:
             create_advisor(s, email, name, password, _role(role), _team(s, team_id), actor_id=actor.id)
     except (AccountError, AdminError) as exc:
         return redirect(request, "/admin/advisors", str(exc), error=True)
@@ -58,10 +58,10 @@ def advisor_create(request: Request, email: str = Form(""), name: str = Form("")
 
 
 @router.post("/advisors/{advisor_id}")
-def advisor_update(advisor_id: int, request: Request, role: str = Form(...), team_id: str = Form(""),
-                   active: str = Form(""), password: str = Form(""), actor: Actor = Depends(action("admin"))):
+def advisor_update(advisor_id: int, request: Request, db: DbDep, actor: AdminAction, role: str = Form(...),
+                   team_id: str = Form(""), active: str = Form(""), password: str = Form("")):
     try:
-        with request.app.state.db.session() as s:
+        with db.session() as s:
             advisor = s.get(Advisor, advisor_id)
             if advisor is None:
                 raise HTTPException(404)
@@ -81,8 +81,8 @@ def advisor_update(advisor_id: int, request: Request, role: str = Form(...), tea
 
 
 @router.get("/teams")
-def teams_page(request: Request, actor: Actor = Depends(page("admin"))):
-    with request.app.state.db.session() as s:
+def teams_page(request: Request, db: DbDep, actor: AdminPage):
+    with db.session() as s:
         return render(request, "admin_teams.html", actor=actor, teams=s.scalars(select(Team).order_by(Team.name)).all())
 
 
@@ -102,10 +102,10 @@ def _apply_team(s, team: Team, name: str, themes: str, regions: str, backup_team
 
 
 @router.post("/teams")
-def team_create(request: Request, name: str = Form(""), themes: str = Form(""), regions: str = Form(""),
-                backup_team_id: str = Form(""), is_default: str = Form(""), actor: Actor = Depends(action("admin"))):
+def team_create(request: Request, db: DbDep, actor: AdminAction, name: str = Form(""), themes: str = Form(""),
+                regions: str = Form(""), backup_team_id: str = Form(""), is_default: str = Form("")):
     try:
-        with request.app.state.db.session() as s:
+        with db.session() as s:
             team = Team(active=True)
             _apply_team(s, team, name, themes, regions, backup_team_id, is_default)
             s.add(team)
@@ -117,11 +117,11 @@ def team_create(request: Request, name: str = Form(""), themes: str = Form(""), 
 
 
 @router.post("/teams/{team_id}")
-def team_update(team_id: int, request: Request, name: str = Form(""), themes: str = Form(""),
-                regions: str = Form(""), backup_team_id: str = Form(""), is_default: str = Form(""),
-                active: str = Form(""), actor: Actor = Depends(action("admin"))):
+def team_update(team_id: int, request: Request, db: DbDep, actor: AdminAction, name: str = Form(""),
+                themes: str = Form(""), regions: str = Form(""), backup_team_id: str = Form(""),
+                is_default: str = Form(""), active: str = Form("")):
     try:
-        with request.app.state.db.session() as s:
+        with db.session() as s:
             team = s.get(Team, team_id)
             if team is None:
                 raise HTTPException(404)

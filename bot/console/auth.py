@@ -4,28 +4,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from bot.config import Settings
 from bot.handover.accounts import AccountError, Throttled, authenticate, end_session, start_session
 from bot.storage.audit import audit
 
-from .security import (LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, action, load_actor, login_csrf_ok, login_token,
-                       new_login_nonce, safe_next)
+from .deps import AdvisorAction, DbDep, MaybeActor, SettingsDep
+from .security import LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, login_csrf_ok, login_token, new_login_nonce, safe_next
 from .views import render
 
 router = APIRouter()
 
 
-def _address(request: Request) -> str:
+def _address(request: Request, secret: str) -> str:
     """A keyed hash of the client's address (as the proxy forwarded it): throttling needs no raw address."""
     host = request.client.host if request.client else "-"
-    return hmac.new(request.app.state.settings.secret_key.encode(), f"login-address:{host}".encode(),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(secret.encode(), f"login-address:{host}".encode(), hashlib.sha256).hexdigest()
 
 
-def _login_page(request: Request, next_url: str, error: str | None = None, status: int = 200):
-    settings = request.app.state.settings
+def _login_page(request: Request, settings: Settings, next_url: str, error: str | None = None, status: int = 200):
     nonce = new_login_nonce()
     response = render(request, "login.html", status, next_url=next_url, error=error,
                       csrf=login_token(settings.secret_key, nonce))
@@ -35,23 +34,22 @@ def _login_page(request: Request, next_url: str, error: str | None = None, statu
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/queue/mine"):
-    if load_actor(request) is not None:
+def login_form(request: Request, settings: SettingsDep, actor: MaybeActor, next: str = "/queue/mine"):
+    if actor is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return _login_page(request, safe_next(next))
+    return _login_page(request, settings, safe_next(next))
 
 
 @router.post("/login")
-def login(request: Request, email: str = Form(""), password: str = Form(""), csrf: str = Form(""),
-          next: str = Form("/queue/mine")):
-    settings = request.app.state.settings
+def login(request: Request, settings: SettingsDep, db: DbDep, email: str = Form(""), password: str = Form(""),
+          csrf: str = Form(""), next: str = Form("/queue/mine")):
     if not login_csrf_ok(settings.secret_key, request.cookies.get(LOGIN_COOKIE), csrf):
         raise CsrfFailed()
     error, retry_after = None, 0
-    with request.app.state.db.session() as s:
+    with db.session() as s:
         # The error is caught inside the transaction: the failed attempt must be committed to count.
         try:
-            advisor = authenticate(s, email, password, settings.login_max_failures, address=_address(request))
+            advisor = authenticate(s, email, password, settings.login_max_failures, address=_address(request, settings.secret_key))
             end_session(s, request.cookies.get(SESSION_COOKIE))
             token, _ = start_session(s, advisor, settings.session_hours)
         except Throttled as exc:
@@ -60,10 +58,10 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), csr
             error = str(exc)
     if error:
         if retry_after:
-            response = _login_page(request, safe_next(next), error, 429)
+            response = _login_page(request, settings, safe_next(next), error, 429)
             response.headers["Retry-After"] = str(retry_after)
             return response
-        return _login_page(request, safe_next(next), error, 400)
+        return _login_page(request, settings, safe_next(next), error, 400)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=bool(settings.secure_cookies),
                         max_age=settings.session_hours * 3600, path="/")
@@ -72,8 +70,8 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), csr
 
 
 @router.post("/logout")
-def logout(request: Request, actor=Depends(action())):
-    with request.app.state.db.session() as s:
+def logout(request: Request, db: DbDep, actor: AdvisorAction):
+    with db.session() as s:
         end_session(s, request.cookies.get(SESSION_COOKIE))
         audit(s, actor.id, "logout")
     response = RedirectResponse("/login", status_code=303)

@@ -1,4 +1,6 @@
-"""Who is asking: the session cookie, roles, CSRF checks and the small signed cookies of the console."""
+"""Who is asking: the session cookie, roles, CSRF checks and the small signed cookies of the console.
+
+The checks a route depends on are in deps.py."""
 from __future__ import annotations
 
 import base64
@@ -8,10 +10,8 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from fastapi import Request
-from starlette.concurrency import run_in_threadpool
-
 from bot.handover.accounts import load_session
+from bot.storage.db import Database
 from bot.storage.models import ROLES
 
 SESSION_COOKIE = "essbot_session"
@@ -92,11 +92,11 @@ def safe_next(target: str | None, default: str = "/queue/mine") -> str:
     return target
 
 
-def load_actor(request: Request) -> Actor | None:
-    token = request.cookies.get(SESSION_COOKIE)
+def load_actor(db: Database, token: str | None) -> Actor | None:
+    """The advisor of a session cookie's token, or None (no token, session expired or ended, deactivated)."""
     if not token:
         return None
-    with request.app.state.db.session() as s:
+    with db.session() as s:
         found = load_session(s, token)
         if found is None:
             return None
@@ -104,32 +104,6 @@ def load_actor(request: Request) -> Actor | None:
         return Actor(advisor.id, advisor.name, advisor.email, advisor.role, advisor.team_id, ws.csrf_token)
 
 
-def page(role: str = "advisor"):
-    """Dependency for GET pages: a logged-in advisor with at least ``role``."""
-
-    def dependency(request: Request) -> Actor:
-        actor = load_actor(request)
-        if actor is None:
-            raise NotLoggedIn()
-        if not actor.has_role(role):
-            raise Forbidden(actor)
-        return actor
-
-    return dependency
-
-
-def action(role: str = "advisor"):
-    """Dependency for POSTs: as ``page`` and the form's ``csrf`` field must equal the session's token."""
-
-    async def dependency(request: Request) -> Actor:
-        actor = await run_in_threadpool(load_actor, request)
-        if actor is None:
-            raise NotLoggedIn()
-        if not actor.has_role(role):
-            raise Forbidden(actor)
-        submitted = (await request.form()).get("csrf")
-        if not isinstance(submitted, str) or not hmac.compare_digest(submitted.encode(), actor.csrf.encode()):
-            raise CsrfFailed()
-        return actor
-
-    return dependency
+def csrf_ok(actor: Actor, submitted) -> bool:
+    """A form's ``csrf`` field equals the session's token (compared in constant time)."""
+    return isinstance(submitted, str) and hmac.compare_digest(submitted.encode(), actor.csrf.encode())

@@ -1,7 +1,7 @@
 """Queues, the ticket page with its actions, and reply deliveries."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
@@ -13,7 +13,10 @@ from bot.handover.outbox import retry_delivery
 from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue
 from bot.handover.summary import case_summary
 
-from .security import Actor, action, page
+from bot.storage.db import Database
+
+from .deps import AdvisorAction, AdvisorPage, DbDep, QueueDep
+from .security import Actor
 from .views import redirect, render
 
 router = APIRouter()
@@ -24,24 +27,23 @@ def _ticket_url(ref: str) -> str:
 
 
 @router.get("/")
-def home(actor: Actor = Depends(page())):
+def home(actor: AdvisorPage):
     return RedirectResponse("/queue/mine", status_code=303)
 
 
 @router.get("/queue/{name}")
-def queue_page(name: str, request: Request, actor: Actor = Depends(page())):
+def queue_page(name: str, request: Request, db: DbDep, queue: QueueDep, actor: AdvisorPage):
     if name not in QUEUES:
         raise HTTPException(404)
-    service = request.app.state.queue
-    with request.app.state.db.session() as s:
+    with db.session() as s:
         advisor = s.get(Advisor, actor.id)
-        return render(request, "queue.html", actor=actor, name=name, counts=service.counts(s, advisor),
-                      tickets=service.queue(s, advisor, name), queues=QUEUES, is_overdue=is_overdue)
+        return render(request, "queue.html", actor=actor, name=name, counts=queue.counts(s, advisor),
+                      tickets=queue.queue(s, advisor, name), queues=QUEUES, is_overdue=is_overdue)
 
 
 @router.post("/queue/claim-next")
-def claim_next(request: Request, actor: Actor = Depends(action())):
-    ref = request.app.state.queue.claim_next(actor.id)
+def claim_next(request: Request, queue: QueueDep, actor: AdvisorAction):
+    ref = queue.claim_next(actor.id)
     if ref is None:
         return redirect(request, "/queue/team", "Er staan geen nieuwe tickets voor u klaar.")
     return redirect(request, _ticket_url(ref), f"Ticket {ref} is aan u toegewezen.")
@@ -57,13 +59,14 @@ def _citation(source: dict) -> str:
 
 
 @router.get("/tickets/{ref}")
-def ticket_page(ref: str, request: Request, actor: Actor = Depends(page())):
-    return _ticket_page(ref, request, actor)
+def ticket_page(ref: str, request: Request, db: DbDep, actor: AdvisorPage):
+    return _ticket_page(ref, request, db, actor)
 
 
-def _ticket_page(ref: str, request: Request, actor: Actor, draft_reply: dict | None = None, warning: str | None = None):
+def _ticket_page(ref: str, request: Request, db: Database, actor: Actor, draft_reply: dict | None = None,
+                 warning: str | None = None):
     """The ticket page; ``draft_reply`` puts a refused reply back in the form, so nothing typed is lost."""
-    with request.app.state.db.session() as s:
+    with db.session() as s:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
         if ticket is None:
             raise HTTPException(404)
@@ -100,9 +103,9 @@ def _do(request: Request, ref: str, fn, done: str):
 
 
 @router.post("/tickets/{ref}/claim")
-def claim(ref: str, request: Request, actor: Actor = Depends(action())):
+def claim(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
     try:
-        claimed = request.app.state.queue.claim(ref, actor.id)
+        claimed = queue.claim(ref, actor.id)
     except TicketError as exc:
         return redirect(request, _ticket_url(ref), str(exc), error=True)
     if not claimed:
@@ -111,20 +114,20 @@ def claim(ref: str, request: Request, actor: Actor = Depends(action())):
 
 
 @router.post("/tickets/{ref}/release")
-def release(ref: str, request: Request, actor: Actor = Depends(action())):
-    return _do(request, ref, lambda: request.app.state.queue.release(ref, actor.id),
+def release(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
+    return _do(request, ref, lambda: queue.release(ref, actor.id),
                "Het ticket staat weer in de teamwachtrij.")
 
 
 @router.post("/tickets/{ref}/reply")
-def reply(ref: str, request: Request, text: str = Form(""), kind: str = Form("answer"),
-          confirm_personal: str = Form(""), actor: Actor = Depends(action())):
+def reply(ref: str, request: Request, db: DbDep, queue: QueueDep, actor: AdvisorAction, text: str = Form(""),
+          kind: str = Form("answer"), confirm_personal: str = Form("")):
     done = ("Antwoord opgeslagen; het wordt bezorgd." if kind == "answer" else
             "Vraag opgeslagen; het ticket wacht op de vrager.")
     try:
-        request.app.state.queue.reply(ref, actor.id, text, kind, personal_data_confirmed=confirm_personal == "1")
+        queue.reply(ref, actor.id, text, kind, personal_data_confirmed=confirm_personal == "1")
     except PersonalDataInReply as exc:  # the page again, with the text and a confirmation box: nothing is lost
-        response = _ticket_page(ref, request, actor, draft_reply={"text": text, "kind": kind}, warning=str(exc))
+        response = _ticket_page(ref, request, db, actor, draft_reply={"text": text, "kind": kind}, warning=str(exc))
         response.status_code = 422
         return response
     except TicketError as exc:
@@ -142,23 +145,22 @@ def _optional_id(value: str) -> int | None:
 
 
 @router.post("/tickets/{ref}/transfer")
-def transfer(ref: str, request: Request, team_id: str = Form(""), advisor_id: str = Form(""), note: str = Form(""),
-             actor: Actor = Depends(action())):
+def transfer(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction, team_id: str = Form(""),
+             advisor_id: str = Form(""), note: str = Form("")):
     def run():
-        request.app.state.queue.transfer(ref, actor.id, team_id=_optional_id(team_id),
-                                         advisor_id=_optional_id(advisor_id), note=note)
+        queue.transfer(ref, actor.id, team_id=_optional_id(team_id), advisor_id=_optional_id(advisor_id), note=note)
 
     return _do(request, ref, run, "Het ticket is overgedragen.")
 
 
 @router.post("/tickets/{ref}/close")
-def close(ref: str, request: Request, actor: Actor = Depends(action())):
-    return _do(request, ref, lambda: request.app.state.queue.close(ref, actor.id), "Het ticket is gesloten.")
+def close(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
+    return _do(request, ref, lambda: queue.close(ref, actor.id), "Het ticket is gesloten.")
 
 
 @router.get("/deliveries")
-def deliveries_page(request: Request, actor: Actor = Depends(page())):
-    with request.app.state.db.session() as s:
+def deliveries_page(request: Request, db: DbDep, actor: AdvisorPage):
+    with db.session() as s:
         q = select(Delivery, Ticket.ref).outerjoin(Ticket, Ticket.id == Delivery.ticket_id)
         if not actor.has_role("admin"):  # the advisor's own tickets' deliveries, as their queues (access.py)
             q = q.where(access.scope_filter(s.get(Advisor, actor.id)))
@@ -167,8 +169,7 @@ def deliveries_page(request: Request, actor: Actor = Depends(page())):
 
 
 @router.post("/deliveries/{delivery_id}/retry")
-def retry(delivery_id: int, request: Request, actor: Actor = Depends(action())):
-    db = request.app.state.db
+def retry(delivery_id: int, request: Request, db: DbDep, actor: AdvisorAction):
     with db.session() as s:
         delivery = s.get(Delivery, delivery_id)
         ticket = s.get(Ticket, delivery.ticket_id) if delivery and delivery.ticket_id else None

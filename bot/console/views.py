@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.handover.service import STATUS_NL
 
+from .deps import get_settings
 from .security import FLASH_COOKIE, seal, unseal
 
 TZ = ZoneInfo("Europe/Amsterdam")  # advisors work in Dutch local time; the database keeps UTC
@@ -41,8 +42,9 @@ _env.globals.update(STATUS_NL=STATUS_NL, QUEUE_NL=QUEUE_NL, ROLE_NL=ROLE_NL, DEL
                     AUTHOR_NL=AUTHOR_NL, ENTRY_NL=ENTRY_NL, ACTION_NL=ACTION_NL)
 
 
+# render and redirect also serve the error handlers, which get no dependencies: they ask the provider directly.
 def render(request: Request, template: str, status: int = 200, actor=None, **context) -> HTMLResponse:
-    secret = request.app.state.settings.secret_key
+    secret = get_settings(request).secret_key
     flash = unseal(secret, request.cookies.get(FLASH_COOKIE))
     html = _env.get_template(template).render(request=request, actor=actor, flash=flash, **context)
     response = HTMLResponse(html, status_code=status)
@@ -55,7 +57,7 @@ def redirect(request: Request, url: str, message: str | None = None, error: bool
     """303 after a POST, with an optional one-time message for the next page (a signed cookie)."""
     response = RedirectResponse(url, status_code=303)
     if message:
-        settings = request.app.state.settings
+        settings = get_settings(request)
         response.set_cookie(FLASH_COOKIE, seal(settings.secret_key, {"text": message, "error": error}),
                             httponly=True, samesite="strict", secure=bool(settings.secure_cookies), path="/")
     return response
