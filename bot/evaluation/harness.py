@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.config import Settings
 
-from .scoring import first_hit_rank
+from .scoring import answer_proxy, first_hit_rank
 
 
 @dataclass
@@ -144,13 +144,16 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
         if not found:  # decided before retrieval (urgent, asked for a person): score retrieval all the same
             found = retriever.search(outcome.redacted_question, k=10).passages
         passages = [{"doc": Path(p.source).name, "text": p.text, "score": round(p.score, 6)} for p in found]
-        rank = None
+        rank, proxy = None, None
         if q.answerable and q.gold_doc and q.gold_quote:
             rank = first_hit_rank([(p["doc"], p["text"]) for p in passages], q.gold_doc, q.gold_quote)
+            # a hand-over of an answerable question says none of it
+            proxy = answer_proxy(outcome.text if outcome.kind.value == "answer" else "", q.gold_quote)
         results.append({"id": q.id, "kind": q.kind, "category": q.category, "answerable": q.answerable,
                         "decision": outcome.kind.value, "reason": outcome.reason, "latency_ms": round(ms, 2),
                         "rank": rank, "confidence": round(outcome.confidence, 4), "passages": passages,
-                        "has_gold": bool(q.answerable and q.gold_doc and q.gold_quote), "reply": render(outcome)})
+                        "has_gold": bool(q.answerable and q.gold_doc and q.gold_quote), "reply": render(outcome),
+                        "proxy": proxy, "reply_chars": len(outcome.text)})
     index.close()
 
     answerable = [r for r in results if r["answerable"] and r["has_gold"]]  # retrieval is scored where a passage is known
@@ -159,6 +162,12 @@ def run_eval(corpus: Path, questions_file: Path, settings: Settings, workdir: Pa
     for r in answerable:
         by_kind[r["kind"]].append(r["rank"])
     metrics.update(decision_metrics(results))
+    answered = [r for r in answerable if r["decision"] == "answer"]
+    metrics.update({  # answers, by a bulk check against the gold passage (scoring.answer_proxy)
+        "lead_in_gold": sum(r["proxy"]["lead_in_gold"] for r in answerable) / max(len(answerable), 1),
+        "gold_coverage": sum(r["proxy"]["gold_coverage"] for r in answerable) / max(len(answerable), 1),
+        "answer_chars_p50": percentile([r["reply_chars"] for r in answered], 50),
+    })
     metrics.update({
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
@@ -185,6 +194,8 @@ def format_report(out: dict) -> str:
         f"{m['false_urgent_answerable']:.3f} n={m['n_answerable']}) handover_recall={m['handover_recall']:.3f} "
         f"(n={m['n_unanswerable']}) false_handover={m['false_handover']:.3f}"
     )
+    lines.append(f"answers: lead_in_gold={m['lead_in_gold']:.3f} gold_coverage={m['gold_coverage']:.3f} "
+                 f"answer_chars_p50={m['answer_chars_p50']:.0f}")
     lines.append(
         f"eval: n={m['n']} hit@1={m['hit@1']:.3f} hit@5={m['hit@5']:.3f} hit@10={m['hit@10']:.3f} "
         f"mrr={m['mrr']:.3f} p50_ms={m['p50_ms']:.1f} p95_ms={m['p95_ms']:.1f} "
@@ -198,5 +209,5 @@ def write_json(out: dict, path: Path) -> None:
     """Metrics, and per question its decision, reason, passages and the reply as the asker reads it."""
     slim = {"metrics": {k: v for k, v in out["metrics"].items()},
             "questions": [{k: r[k] for k in ("id", "kind", "category", "decision", "reason", "latency_ms", "rank",
-                                             "passages", "reply")} for r in out["questions"]]}
+                                             "passages", "reply", "proxy")} for r in out["questions"]]}
     path.write_text(json.dumps(slim, ensure_ascii=False, indent=1), encoding="utf-8")
