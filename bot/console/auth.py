@@ -8,8 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from bot.config import Settings
-from bot.handover.accounts import AccountError, Throttled, authenticate, end_session, start_session
-from bot.storage.audit import audit
+from bot.handover.accounts import AccountError, Throttled, sign_in, sign_out
 
 from .deps import AdvisorAction, DbDep, MaybeActor, SettingsDep
 from .security import LOGIN_COOKIE, SESSION_COOKIE, CsrfFailed, login_csrf_ok, login_token, new_login_nonce, safe_next
@@ -45,23 +44,15 @@ def login(request: Request, settings: SettingsDep, db: DbDep, email: str = Form(
           csrf: str = Form(""), next: str = Form("/queue/mine")):
     if not login_csrf_ok(settings.secret_key, request.cookies.get(LOGIN_COOKIE), csrf):
         raise CsrfFailed()
-    error, retry_after = None, 0
-    with db.session() as s:
-        # The error is caught inside the transaction: the failed attempt must be committed to count.
-        try:
-            advisor = authenticate(s, email, password, settings.login_max_failures, address=_address(request, settings.secret_key))
-            end_session(s, request.cookies.get(SESSION_COOKIE))
-            token, _ = start_session(s, advisor, settings.session_hours)
-        except Throttled as exc:
-            error, retry_after = str(exc), exc.retry_after
-        except AccountError as exc:
-            error = str(exc)
-    if error:
-        if retry_after:
-            response = _login_page(request, settings, safe_next(next), error, 429)
-            response.headers["Retry-After"] = str(retry_after)
-            return response
-        return _login_page(request, settings, safe_next(next), error, 400)
+    try:
+        token = sign_in(db, email, password, settings.login_max_failures, settings.session_hours,
+                        address=_address(request, settings.secret_key), previous=request.cookies.get(SESSION_COOKIE))
+    except Throttled as exc:
+        response = _login_page(request, settings, safe_next(next), str(exc), 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except AccountError as exc:
+        return _login_page(request, settings, safe_next(next), str(exc), 400)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=bool(settings.secure_cookies),
                         max_age=settings.session_hours * 3600, path="/")
@@ -71,9 +62,7 @@ def login(request: Request, settings: SettingsDep, db: DbDep, email: str = Form(
 
 @router.post("/logout")
 def logout(request: Request, db: DbDep, actor: AdvisorAction):
-    with db.session() as s:
-        end_session(s, request.cookies.get(SESSION_COOKIE))
-        audit(s, actor.id, "logout")
+    sign_out(db, request.cookies.get(SESSION_COOKIE), actor.id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.audit import audit
+from bot.storage.db import Database
 from bot.storage.models import ROLES, Advisor, LoginAttempt, Team, WebSession, utcnow
 
 _hasher = PasswordHasher()
@@ -150,3 +151,26 @@ def load_session(s: Session, token: str | None) -> tuple[Advisor, WebSession] | 
 def end_session(s: Session, token: str | None) -> None:
     if token:
         s.execute(delete(WebSession).where(WebSession.token_hash == _token_hash(token)))
+
+
+def sign_in(db: Database, email: str, password: str, max_failures: int, hours: int, address: str | None = None,
+            previous: str | None = None) -> str:
+    """A new session's token for the cookie (ending ``previous``, the browser's old session), or AccountError
+    (Throttled: wait). The attempt is committed either way: a failure must count (``authenticate``)."""
+    error = None
+    with db.session() as s:
+        try:
+            advisor = authenticate(s, email, password, max_failures, address=address)
+            end_session(s, previous)
+            token, _ = start_session(s, advisor, hours)
+        except AccountError as exc:  # caught inside the transaction, so it commits
+            error = exc
+    if error is not None:
+        raise error
+    return token
+
+
+def sign_out(db: Database, token: str | None, advisor_id: int) -> None:
+    with db.session() as s:
+        end_session(s, token)
+        audit(s, advisor_id, "logout")
