@@ -4,12 +4,9 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from sqlalchemy import select
 
-from bot.handover import access
-from bot.handover.learning import EntryError, citation_title, has_edited, version
-from bot.storage.models import Advisor, KnowledgeEntry, Ticket, utcnow
-
+from bot.handover import queries
+from bot.handover.learning import EntryError, citation_title
 from bot.storage.db import Database
 
 from .deps import AdvisorAction, AdvisorPage, DbDep, DeskDep, EditorAction
@@ -22,25 +19,16 @@ log = logging.getLogger(__name__)
 @router.get("/knowledge")
 def knowledge_list(request: Request, db: DbDep, actor: AdvisorPage):
     with db.session() as s:
-        entries = s.scalars(select(KnowledgeEntry).order_by(KnowledgeEntry.id.desc())).all()
-        groups = {status: [e for e in entries if e.status == status] for status in ("draft", "published", "retracted")}
-        return render(request, "knowledge_list.html", actor=actor, groups=groups, citation_title=citation_title)
+        return render(request, "knowledge_list.html", actor=actor, groups=queries.knowledge_by_status(s),
+                      citation_title=citation_title)
 
 
 @router.get("/knowledge/new")
 def knowledge_new(request: Request, db: DbDep, actor: AdvisorPage, ticket: str = ""):
-    question = answer = ""
-    theme = None
     with db.session() as s:
-        t = s.scalars(select(Ticket).where(Ticket.ref == ticket)).first() if ticket else None
-        if t is not None and not (actor.has_role("admin") or access.may_view(s, t, s.get(Advisor, actor.id))):
-            t = None  # another team's case text is not copied into a form
-        if t is not None:
-            answers = [r for r in t.replies if r.kind == "answer"]
-            question, theme = t.question, t.theme
-            answer = answers[-1].text if answers else ""
-    return render(request, "knowledge_new.html", actor=actor, ticket=t.ref if t else "", question=question,
-                  answer=answer, theme=theme or "", error=None)
+        form = queries.proposal_from(s, ticket, actor.id)
+    return render(request, "knowledge_new.html", actor=actor, ticket=form.ticket, question=form.question,
+                  answer=form.answer, theme=form.theme or "", error=None)
 
 
 @router.post("/knowledge")
@@ -58,16 +46,11 @@ def knowledge_propose(request: Request, desk: DeskDep, actor: AdvisorAction, que
 @router.get("/knowledge/{entry_id}")
 def knowledge_entry(entry_id: int, request: Request, db: DbDep, actor: AdvisorPage):
     with db.session() as s:
-        entry = s.get(KnowledgeEntry, entry_id)
-        if entry is None:
+        view = queries.entry_view(s, entry_id, actor.id)
+        if view is None:
             raise HTTPException(404)
-        ticket = s.get(Ticket, entry.ticket_id) if entry.ticket_id else None
-        return render(request, "knowledge_entry.html", actor=actor, e=entry, ticket=ticket,
-                      can_edit=entry.status == "draft" and (entry.author_id == actor.id or actor.has_role("editor")),
-                      title=citation_title(entry.published_at or utcnow()), version=version(entry),
-                      can_approve=(entry.status == "draft" and actor.has_role("editor")
-                                   and actor.id not in (entry.author_id, entry.last_editor_id)
-                                   and not has_edited(s, entry.id, actor.id)))
+        return render(request, "knowledge_entry.html", actor=actor, e=view.entry, ticket=view.ticket,
+                      can_edit=view.can_edit, title=view.title, version=view.version, can_approve=view.can_approve)
 
 
 @router.post("/knowledge/{entry_id}/edit")
@@ -75,7 +58,7 @@ def knowledge_edit(entry_id: int, request: Request, db: DbDep, desk: DeskDep, ac
                    question: str = Form(""), answer: str = Form("")):
     url = f"/knowledge/{entry_id}"
     with db.session() as s:
-        if s.get(KnowledgeEntry, entry_id) is None:
+        if queries.entry_status(s, entry_id) is None:
             raise HTTPException(404)
     try:  # KnowledgeDesk.edit enforces author-or-editor and says so
         desk.edit(entry_id, actor.id, question, answer)
@@ -113,7 +96,7 @@ def _index_failed(request: Request, db: Database, entry_id: int, wanted: str):
     """The desk commits before it ingests: tell apart a saved change with a stale index from a failure."""
     log.exception("knowledge entry %s: change to %s failed", entry_id, wanted)
     with db.session() as s:
-        saved = s.scalar(select(KnowledgeEntry.status).where(KnowledgeEntry.id == entry_id)) == wanted
+        saved = queries.entry_status(s, entry_id) == wanted
     message = ("De wijziging is opgeslagen, maar de zoekindex kon niet worden bijgewerkt. Dat gebeurt alsnog bij "
                "de volgende publicatie." if saved else
                "Er ging iets mis; er is niets gewijzigd. Probeer het later opnieuw.")

@@ -3,16 +3,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
-from bot.handover import access
-from bot.storage.audit import audit
-from bot.storage.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
-                                 Team, Ticket)
-from bot.handover.outbox import retry_delivery
+from bot.handover import deliveries, queries
 from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue
-from bot.handover.summary import case_summary
-
 from bot.storage.db import Database
 
 from .deps import AdvisorAction, AdvisorPage, DbDep, QueueDep
@@ -36,7 +29,7 @@ def queue_page(name: str, request: Request, db: DbDep, queue: QueueDep, actor: A
     if name not in QUEUES:
         raise HTTPException(404)
     with db.session() as s:
-        advisor = s.get(Advisor, actor.id)
+        advisor = queries.advisor(s, actor.id)
         return render(request, "queue.html", actor=actor, name=name, counts=queue.counts(s, advisor),
                       tickets=queue.queue(s, advisor, name), queues=QUEUES, is_overdue=is_overdue)
 
@@ -67,30 +60,18 @@ def _ticket_page(ref: str, request: Request, db: Database, actor: Actor, draft_r
                  warning: str | None = None):
     """The ticket page; ``draft_reply`` puts a refused reply back in the form, so nothing typed is lost."""
     with db.session() as s:
-        ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
-        if ticket is None:
+        try:
+            view = queries.ticket_view(s, ref, actor.id)
+        except PermissionError as exc:
+            return render(request, "error.html", 403, actor=actor, title="Geen toegang", message=str(exc))
+        if view is None:
             raise HTTPException(404)
-        advisor = s.get(Advisor, actor.id)
-        override = not access.may_view(s, ticket, advisor)
-        if override and not advisor.has_role("admin"):
-            return render(request, "error.html", 403, actor=actor, title="Geen toegang", message=access.NOT_YOUR_TEAM)
-        audit(s, actor.id, "ticket.viewed", ticket, override=override or None)
-        s.flush()
-        mine_or_free = ticket.assignee_id in (None, actor.id)
-        return render(
-            request, "ticket.html", actor=actor, t=ticket, summary=case_summary(s, ticket),
-            citation=_citation, overdue=is_overdue(ticket),
-            deliveries=s.scalars(select(Delivery).where(Delivery.ticket_id == ticket.id).order_by(Delivery.id)).all(),
-            timeline=s.scalars(select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
-                               .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(100)).all(),
-            teams=s.scalars(select(Team).where(Team.active).order_by(Team.name)).all(),
-            advisors=s.scalars(select(Advisor).where(Advisor.active).order_by(Advisor.name)).all(),
-            can_claim=ticket.status in (NEW, REOPENED) and mine_or_free,
-            can_release=ticket.status in (CLAIMED, REOPENED) and ticket.assignee_id == actor.id,
-            can_reply=ticket.status in OPEN_STATES and mine_or_free,
-            can_transfer=ticket.status in OPEN_STATES and (mine_or_free or actor.has_role("admin")),
-            can_close=ticket.status != CLOSED and (mine_or_free or actor.has_role("admin")),
-            answered=any(r.kind == "answer" for r in ticket.replies), draft_reply=draft_reply, reply_warning=warning)
+        return render(request, "ticket.html", actor=actor, t=view.ticket, summary=view.summary, citation=_citation,
+                      overdue=is_overdue(view.ticket), deliveries=view.deliveries, timeline=view.timeline,
+                      teams=view.teams, advisors=view.advisors, can_claim=view.can_claim,
+                      can_release=view.can_release, can_reply=view.can_reply, can_transfer=view.can_transfer,
+                      can_close=view.can_close, answered=view.answered, draft_reply=draft_reply,
+                      reply_warning=warning)
 
 
 def _do(request: Request, ref: str, fn, done: str):
@@ -161,28 +142,16 @@ def close(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
 @router.get("/deliveries")
 def deliveries_page(request: Request, db: DbDep, actor: AdvisorPage):
     with db.session() as s:
-        q = select(Delivery, Ticket.ref).outerjoin(Ticket, Ticket.id == Delivery.ticket_id)
-        if not actor.has_role("admin"):  # the advisor's own tickets' deliveries, as their queues (access.py)
-            q = q.where(access.scope_filter(s.get(Advisor, actor.id)))
-        rows = s.execute(q.order_by(Delivery.id.desc()).limit(200)).all()
-        return render(request, "deliveries.html", actor=actor, rows=rows)
+        return render(request, "deliveries.html", actor=actor, rows=deliveries.for_advisor(s, actor.id))
 
 
 @router.post("/deliveries/{delivery_id}/retry")
 def retry(delivery_id: int, request: Request, db: DbDep, actor: AdvisorAction):
-    with db.session() as s:
-        delivery = s.get(Delivery, delivery_id)
-        ticket = s.get(Ticket, delivery.ticket_id) if delivery and delivery.ticket_id else None
-        if ticket is not None and not actor.has_role("admin") and not access.in_scope(s, ticket,
-                                                                                     s.get(Advisor, actor.id)):
-            return redirect(request, "/deliveries", access.NOT_YOUR_TEAM, error=True)
-    retried = retry_delivery(db, delivery_id)
-    with db.session() as s:
-        delivery = s.get(Delivery, delivery_id)
-        ticket = s.get(Ticket, delivery.ticket_id) if delivery and delivery.ticket_id else None
-        if retried:
-            audit(s, actor.id, "delivery.retried", ticket, delivery=delivery_id)
-        back = _ticket_url(ticket.ref) if ticket else "/deliveries"
+    try:
+        retried, ref = deliveries.retry(db, delivery_id, actor.id)
+    except PermissionError as exc:
+        return redirect(request, "/deliveries", str(exc), error=True)
+    back = _ticket_url(ref) if ref else "/deliveries"
     if not retried:
         return redirect(request, back, "Alleen mislukte bezorgingen kunnen opnieuw worden aangeboden.", error=True)
     return redirect(request, back, "De bezorging wordt opnieuw geprobeerd.")
