@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .tickets import Reason
+
 _F = re.I | re.UNICODE
 
 ASKED_FOR_HUMAN = re.compile(
@@ -48,15 +50,15 @@ OTHER_ORGANISATION = re.compile(
 @dataclass(frozen=True)
 class ScopeDecision:
     handover: bool
-    reason: str | None = None  # asked_for_human | out_of_scope
+    reason: Reason | None = None  # asked_for_human | out_of_scope
     scope: str | None = None  # contact | legal | funding | other_organisation
 
 
 def decide_scope(text: str) -> ScopeDecision:
     if ASKED_FOR_HUMAN.search(text):
-        return ScopeDecision(True, "asked_for_human")
+        return ScopeDecision(True, Reason.ASKED_FOR_HUMAN)
     for name, pattern in (("contact", CONTACT_OR_NAMES), ("legal", LEGAL), ("funding", FUNDING_AMOUNT),
                           ("other_organisation", OTHER_ORGANISATION)):
         if pattern.search(text):
-            return ScopeDecision(True, "out_of_scope", name)
+            return ScopeDecision(True, Reason.OUT_OF_SCOPE, name)
     return ScopeDecision(False)

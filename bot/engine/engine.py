@@ -32,7 +32,7 @@ from .messages import Citation, InboundMessage, Kind, Outcome
 from .rejections import MessageRejected, Rejection, check_text  # MessageRejected: channels import it here
 from .texts import text as T
 from .ports import ConversationStore, EventSink, TicketSink
-from .tickets import OFFICE_TZ, TicketRequest
+from .tickets import OFFICE_TZ, Priority, Reason, TicketRequest, format_reason
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class Engine:
         if last is None:
             return None
         lang = msg.language or lang_mod.detect(last)
-        outcome = self._handover(msg, last, lang, "negative_feedback", None)
+        outcome = self._handover(msg, last, lang, Reason.NEGATIVE_FEEDBACK, None)
         outcome.redacted_question = last
         outcome.language = lang
         return outcome
@@ -159,7 +159,7 @@ class Engine:
         lang = msg.language or lang_mod.detect(question)
         # whoever asks for a person while in danger gets the emergency lines and an urgent ticket, either tier
         outcome = (self._urgent(msg, question, lang, tri) if tri.urgent else
-                   self._handover(msg, question, lang, "asked_for_human", None))
+                   self._handover(msg, question, lang, Reason.ASKED_FOR_HUMAN, None))
         outcome.redacted_question, outcome.language = question, lang
         if text:
             self.conversations.append(msg.conversation_id, "user", question, channel=msg.channel, asker=msg.asker)
@@ -187,7 +187,7 @@ class Engine:
             return None
         return Outcome(Kind.HANDOVER, T("handover.info_added", lang, ticket=ref.ref,
                                         deadline=_format_deadline(ref.deadline, lang)),
-                       ticket_ref=ref.ref, reason="asker_reply")
+                       ticket_ref=ref.ref, reason=Reason.ASKER_REPLY)
 
     def _decide(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome:
         if tri.urgent and tri.tier == CLEAR:
@@ -196,8 +196,8 @@ class Engine:
             return self._possibly_urgent(msg, redacted, lang, tri)
 
         scope = decide_scope(redacted)
-        if scope.handover and scope.reason == "asked_for_human":
-            return self._handover(msg, redacted, lang, "asked_for_human", None)
+        if scope.handover and scope.reason == Reason.ASKED_FOR_HUMAN:
+            return self._handover(msg, redacted, lang, Reason.ASKED_FOR_HUMAN, None)
 
         history = self.conversations.history(
             msg.conversation_id, within=timedelta(minutes=self.settings.followup_window_minutes))
@@ -206,17 +206,17 @@ class Engine:
             result = self.retriever.search(query, k=self.settings.top_k)
         except VectorStoreUnavailable:
             log.error("search unavailable; handing over")
-            return self._handover(msg, redacted, lang, "unavailable", None, lead=T("error.unavailable", lang))
+            return self._handover(msg, redacted, lang, Reason.UNAVAILABLE, None, lead=T("error.unavailable", lang))
 
         theme = result.passages[0].collection if result.passages else None
         expectation = expect(redacted)
         if scope.handover:
-            outcome = self._handover(msg, redacted, lang, "out_of_scope", result, scope=scope.scope, theme=theme)
+            outcome = self._handover(msg, redacted, lang, Reason.OUT_OF_SCOPE, result, scope=scope.scope, theme=theme)
         elif not result.passages or result.confidence < self.settings.handover_confidence:
-            outcome = self._handover(msg, redacted, lang, "low_confidence", result, theme=theme)
+            outcome = self._handover(msg, redacted, lang, Reason.LOW_CONFIDENCE, result, theme=theme)
         elif not supported(expectation, redacted, quotable_sentences(result.passages[:3])):
             # the passages are about the subject, but hold no answer of the kind asked (an amount, a date, ...)
-            outcome = self._handover(msg, redacted, lang, "not_in_sources", result, scope=expectation.kind,
+            outcome = self._handover(msg, redacted, lang, Reason.NOT_IN_SOURCES, result, scope=expectation.kind,
                                      theme=theme)
         else:
             outcome = self._answer(msg, redacted, lang, result, history)
@@ -231,8 +231,9 @@ class Engine:
         category = tri.category or "violence_now"
         clear = tri.tier == CLEAR
         top = result.passages[:5] if result else []
+        reason = Reason.URGENT if clear else Reason.URGENT_POSSIBLE
         ticket = self.tickets.create(TicketRequest(
-            priority="urgent", reason=f"urgent:{category}" if clear else f"urgent_possible:{category}",
+            priority=Priority.URGENT, reason=reason, detail=category,
             channel=msg.channel, asker=msg.asker, conversation_id=msg.conversation_id, question=redacted,
             theme=category, region=msg.region, role=msg.role, language=lang, pending_id=msg.pending_id,
             context=tuple(_context(p) for p in top), draft=self._draft(redacted, top) if top else None))
@@ -242,7 +243,7 @@ class Engine:
         if answer is not None and answer.kind == Kind.ANSWER:
             body += "\n\n" + T("urgent.possible_answer", lang) + "\n\n" + answer.text
         return Outcome(Kind.URGENT, body, citations=answer.citations if answer else [], ticket_ref=ticket.ref,
-                       reason=f"urgent:{category}" if clear else f"urgent_possible:{category}", theme=category,
+                       reason=format_reason(reason, category), theme=category,
                        confidence=result.confidence if result else 1.0, passages=result.passages if result else [])
 
     def _possibly_urgent(self, msg: InboundMessage, redacted: str, lang: str, tri: Triage) -> Outcome:
@@ -258,28 +259,28 @@ class Engine:
             log.error("search unavailable; urgent guidance without an answer")
         return self._urgent(msg, redacted, lang, tri, result, answer)
 
-    def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: str, result: SearchResult | None,
+    def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: Reason, result: SearchResult | None,
                   scope: str | None = None, theme: str | None = None, lead: str | None = None) -> Outcome:
         top = result.passages[:5] if result else []
         context = tuple(_context(p) for p in top)
         ticket = self.tickets.create(TicketRequest(
-            priority="normal", reason=reason if not scope else f"{reason}:{scope}", channel=msg.channel,
+            priority=Priority.NORMAL, reason=reason, detail=scope, channel=msg.channel,
             asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=theme,
             region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(redacted, top),
             pending_id=msg.pending_id))
         deadline = _format_deadline(ticket.deadline, lang)
         parts = [lead] if lead else []
-        if reason == "out_of_scope":
+        if reason == Reason.OUT_OF_SCOPE:
             parts.append(T("scope.what_ess_does_not", lang))
             if scope in ("legal", "funding"):
                 parts.append(T(f"scope.referral.{scope}", lang))
-        key = {"asked_for_human": "handover.asked_for_human", "low_confidence": "handover.low_confidence",
-               "out_of_scope": "handover.out_of_scope", "negative_feedback": "handover.negative_feedback",
-               "unavailable": "handover.unavailable", "not_in_sources": "handover.not_in_sources"}[reason]
-        missing = T(f"missing.{scope}", lang) if reason == "not_in_sources" else ""
+        key = {Reason.ASKED_FOR_HUMAN: "handover.asked_for_human", Reason.LOW_CONFIDENCE: "handover.low_confidence",
+               Reason.OUT_OF_SCOPE: "handover.out_of_scope", Reason.NEGATIVE_FEEDBACK: "handover.negative_feedback",
+               Reason.UNAVAILABLE: "handover.unavailable", Reason.NOT_IN_SOURCES: "handover.not_in_sources"}[reason]
+        missing = T(f"missing.{scope}", lang) if reason == Reason.NOT_IN_SOURCES else ""
         parts.append(T(key, lang, ticket=ticket.ref, deadline=deadline, missing=missing).strip())
         related: list[Passage] = []
-        if reason == "not_in_sources" and top:  # what the handbooks do say, as reading, not as the answer
+        if reason == Reason.NOT_IN_SOURCES and top:  # what the handbooks do say, as reading, not as the answer
             related = _distinct_places(top)[:2]
             parts.append(T("related.heading", lang) + "\n" + "\n".join(f"[{n}] {c.label()}" for n, c in
                                                                          enumerate(_citations(related), 1)))
@@ -299,7 +300,7 @@ class Engine:
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
                 history: list[tuple[str, str]]) -> Outcome:
         outcome = self._compose(redacted, lang, result, history)
-        return outcome if outcome is not None else self._handover(msg, redacted, lang, "low_confidence", result)
+        return outcome if outcome is not None else self._handover(msg, redacted, lang, Reason.LOW_CONFIDENCE, result)
 
     def _compose(self, redacted: str, lang: str, result: SearchResult,
                  history: list[tuple[str, str]]) -> Outcome | None:

@@ -47,7 +47,9 @@ class Outcome:
     text: str  # what the asker reads (Dutch or English), citations as [n]
     citations: list[Citation] = field(default_factory=list)
     ticket_ref: str | None = None
-    reason: str | None = None  # why it was handed over / flagged (for the advisor, never personal data)
+    # why it was handed over / flagged: a Reason, an urgent one with its category ("urgent:self_harm",
+    # format_reason); insight events and metrics labels keep it as is. Never personal data.
+    reason: str | None = None
     language: str = "nl"
     confidence: float = 0.0
     theme: str | None = None  # collection of the best passage or triage category, for routing and insights

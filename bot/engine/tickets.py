@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.storage.models import Priority, Reason, format_reason
+
 WORK_START, WORK_END = 9, 17
 
 
 @dataclass(frozen=True)
 class TicketRequest:
-    priority: str  # "urgent" | "normal"
-    reason: str  # low_confidence | asked_for_human | out_of_scope[:scope] | not_in_sources:<kind> | negative_feedback |
-    #              urgent:<category> | urgent_possible:<category> | unavailable
+    priority: Priority
+    reason: Reason
     channel: str
     asker: str  # pseudonymous reference
     conversation_id: str
@@ -28,6 +29,12 @@ class TicketRequest:
     context: tuple[dict, ...] = ()  # what the assistant retrieved: citation data and scores, no personal data
     draft: str | None = None  # an extractive draft from the knowledge base, for the advisor to start from
     pending_id: int | None = None  # the question's stored message: handed over = no longer pending, atomically
+    detail: str | None = None  # out_of_scope: the scope; not_in_sources: the kind of answer; urgent: the category
+
+    @property
+    def stored_reason(self) -> str:
+        """What the ticket keeps as its reason ("out_of_scope:legal")."""
+        return format_reason(self.reason, self.detail)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ def add_working_hours(start: datetime, hours: int) -> datetime:
 OFFICE_TZ = ZoneInfo("Europe/Amsterdam")  # advisors' office hours are Dutch local time
 
 
-def deadline_for(priority: str, now: datetime, urgent_minutes: int, normal_hours: int) -> datetime:
-    if priority == "urgent":
+def deadline_for(priority: Priority, now: datetime, urgent_minutes: int, normal_hours: int) -> datetime:
+    if priority == Priority.URGENT:
         return now + timedelta(minutes=urgent_minutes)
     return add_working_hours(now.astimezone(OFFICE_TZ), normal_hours).astimezone(timezone.utc)

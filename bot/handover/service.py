@@ -21,7 +21,7 @@ from . import access, askerdata, routing
 from bot.storage.audit import audit
 from bot.storage.db import Database
 from bot.storage.models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Conversation,
-                     Delivery, Feedback, Message, Reply, Team, Ticket, utcnow)
+                     Delivery, Feedback, Message, Priority, Reason, Reply, Team, Ticket, utcnow)
 
 
 class TicketError(Exception):
@@ -89,7 +89,7 @@ class QueueService:
             joined = self._open_normal(s, conv.id)
             if joined is not None:
                 joined.updated_at = now
-                audit(s, None, "ticket.joined", joined, reason=request.reason)
+                audit(s, None, "ticket.joined", joined, reason=request.stored_reason)
                 return TicketRef(joined.ref, joined.deadline), joined
             reopened = self._reopen_recent(s, conv.id, request.question, now)
             if reopened is not None:
@@ -97,14 +97,14 @@ class QueueService:
         deadline = self._deadline(request.priority, now)
         team = routing.route(s, request.theme, request.region)
         ticket = Ticket(
-            ref=_new_ref(request.priority), status=NEW, priority=request.priority, reason=request.reason,
+            ref=_new_ref(request.priority), status=NEW, priority=request.priority, reason=request.stored_reason,
             theme=request.theme, region=request.region, role=request.role, language=request.language,
             channel=request.channel, asker=request.asker, conversation_id=conv.id, question=request.question,
             context=list(request.context), draft=getattr(request, "draft", None),
             team_id=team.id if team else None, created_at=now, updated_at=now, deadline=deadline)
         s.add(ticket)
         s.flush()
-        audit(s, None, "ticket.created", ticket, reason=request.reason, priority=request.priority,
+        audit(s, None, "ticket.created", ticket, reason=request.stored_reason, priority=request.priority,
               team=team.name if team else None)
         return TicketRef(ticket.ref, deadline), ticket
 
@@ -143,8 +143,8 @@ class QueueService:
                 category = tri.category if tri.urgent else None
                 lang = lang_mod.detect(m.text)
                 ref, ticket = self._create(s, TicketRequest(
-                    priority="urgent" if tri.urgent else "normal",
-                    reason=f"urgent:{category}" if tri.urgent else "interrupted",
+                    priority=Priority.URGENT if tri.urgent else Priority.NORMAL,
+                    reason=Reason.URGENT if tri.urgent else Reason.INTERRUPTED, detail=category,
                     channel=conv.channel, asker=conv.asker, conversation_id=conv.id, question=m.text,
                     theme=category, region=conv.region, role=conv.role, language=lang), now)
                 m.pending_since = None

@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Message, Ticket
+from bot.storage.models import Message, Reason, Ticket, parse_reason
 
 REASONS_NL = {
-    "low_confidence": "De kennisbank gaf geen betrouwbaar antwoord.",
-    "asked_for_human": "De vrager wil iemand spreken.",
-    "out_of_scope": "De vraag valt buiten wat de ESS doet.",
-    "negative_feedback": "De vrager vond het antwoord niet nuttig.",
-    "unavailable": "De zoekfunctie was niet beschikbaar.",
-    "not_in_sources": "De handreikingen gaan over het onderwerp, maar bevatten niet wat gevraagd wordt.",
+    Reason.LOW_CONFIDENCE: "De kennisbank gaf geen betrouwbaar antwoord.",
+    Reason.ASKED_FOR_HUMAN: "De vrager wil iemand spreken.",
+    Reason.OUT_OF_SCOPE: "De vraag valt buiten wat de ESS doet.",
+    Reason.NEGATIVE_FEEDBACK: "De vrager vond het antwoord niet nuttig.",
+    Reason.UNAVAILABLE: "De zoekfunctie was niet beschikbaar.",
+    Reason.NOT_IN_SOURCES: "De handreikingen gaan over het onderwerp, maar bevatten niet wat gevraagd wordt.",
 }
 SCOPES_NL = {"legal": "juridisch advies", "funding": "financiering", "contact": "contactgegevens of namen",
              "other_organisation": "een andere organisatie", "amount": "een bedrag", "date": "een datum of termijn",
@@ -31,18 +31,18 @@ URGENT_NL = {"self_harm": "suïcide of zelfbeschadiging", "violence_now": "gewel
              "riot": "rellen", "minor_danger": "minderjarige in gevaar", "intimidation": "criminele intimidatie"}
 
 
-def reason_nl(reason: str) -> str:
-    if reason.startswith("urgent:"):
-        cats = [URGENT_NL.get(c, c) for c in reason.split(":", 1)[1].split(",") if c]
-        return "Urgent: " + (", ".join(cats) or "acute situatie") + ". De vrager kreeg direct 112/113-informatie."
-    if reason.startswith("urgent_possible:"):
-        cats = [URGENT_NL.get(c, c) for c in reason.split(":", 1)[1].split(",") if c]
-        return ("Mogelijk acuut: " + (", ".join(cats) or "mogelijk gevaar") + ". Controleer of er gevaar is; de "
+def reason_nl(stored: str) -> str:
+    reason, detail = parse_reason(stored)
+    if reason in (Reason.URGENT, Reason.URGENT_POSSIBLE):
+        # older tickets may list several categories, comma-separated
+        cats = ", ".join(URGENT_NL.get(c, c) for c in (detail or "").split(",") if c)
+        if reason == Reason.URGENT:
+            return "Urgent: " + (cats or "acute situatie") + ". De vrager kreeg direct 112/113-informatie."
+        return ("Mogelijk acuut: " + (cats or "mogelijk gevaar") + ". Controleer of er gevaar is; de "
                 "vrager kreeg 112/113-informatie en daarna het antwoord uit de kennisbank.")
-    base, _, scope = reason.partition(":")
-    text = REASONS_NL.get(base, base)
-    if scope:
-        text += f" ({SCOPES_NL.get(scope, scope)})"
+    text = REASONS_NL.get(reason, reason)
+    if detail:
+        text += f" ({SCOPES_NL.get(detail, detail)})"
     return text
 
 

@@ -6,7 +6,7 @@ import hmac
 import logging
 
 from bot.storage.db import Database
-from bot.storage.models import InsightEvent, utcnow
+from bot.storage.models import InsightEvent, Reason, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class EventRecorder:
             region=msg.region, role=msg.role, outcome=kind, reason=outcome.reason,
             confidence=round(float(outcome.confidence or 0.0), 4),
             # A reply to an advisor's question is part of a case, not a gap in the handbooks.
-            gap_question=outcome.redacted_question if kind == "handover" and outcome.reason != "asker_reply"
+            gap_question=outcome.redacted_question if kind == "handover" and outcome.reason != Reason.ASKER_REPLY
             else None)
 
     def feedback(self, msg, helpful: bool, redacted_question: str | None, theme: str | None = None) -> None:

@@ -6,6 +6,7 @@ The Alembic revisions in ``migrations/versions`` create exactly this schema
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -36,9 +37,52 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict: JSON, list: JSON}
 
 
-# Ticket states. "needs_info" waits for the asker; "reopened" is back in the queue after the asker wrote.
-NEW, CLAIMED, NEEDS_INFO, ANSWERED, CLOSED, REOPENED = "new", "claimed", "needs_info", "answered", "closed", "reopened"
+class Status(StrEnum):
+    """A ticket's state. "needs_info" waits for the asker; "reopened" is back in the queue after the asker wrote."""
+    NEW = "new"
+    CLAIMED = "claimed"
+    NEEDS_INFO = "needs_info"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+# Short names: the queue and the console compare states on nearly every line.
+NEW, CLAIMED, NEEDS_INFO, ANSWERED, CLOSED, REOPENED = Status
 OPEN_STATES = (NEW, CLAIMED, REOPENED)  # states in which the reply target runs
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    NORMAL = "normal"
+
+
+class Reason(StrEnum):
+    """Why a question went to an advisor: tickets.reason, insight events and metrics labels store it.
+    Some carry a detail (``format_reason``): out_of_scope:<scope>, not_in_sources:<kind of answer missing>,
+    urgent:<triage category>, urgent_possible:<triage category>."""
+    LOW_CONFIDENCE = "low_confidence"
+    ASKED_FOR_HUMAN = "asked_for_human"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_IN_SOURCES = "not_in_sources"
+    NEGATIVE_FEEDBACK = "negative_feedback"
+    UNAVAILABLE = "unavailable"
+    URGENT = "urgent"
+    URGENT_POSSIBLE = "urgent_possible"
+    INTERRUPTED = "interrupted"  # the process answering it died; the worker handed it over
+    ASKER_REPLY = "asker_reply"  # an outcome only: the asker answered an advisor's question, no new ticket
+
+
+def format_reason(reason: Reason, detail: str | None = None) -> str:
+    """The stored form of a reason and its detail ("out_of_scope:legal"): the one place it is written."""
+    return f"{reason}:{detail}" if detail else str(reason)
+
+
+def parse_reason(stored: str) -> tuple[Reason | str, str | None]:
+    """A stored reason back as (reason, detail), for reading rows. A reason this version does not know (an
+    old row) stays the string it was."""
+    base, _, detail = stored.partition(":")
+    return Reason._value2member_map_.get(base, base), detail or None
 ROLES = ("advisor", "editor", "admin")  # each includes the rights of the ones before it
 
 
@@ -103,9 +147,9 @@ class Ticket(Base):
     __table_args__ = (Index("ix_tickets_queue", "status", "priority", "deadline"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default=NEW)
-    priority: Mapped[str] = mapped_column(String(8), default="normal")  # urgent | normal
-    reason: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
+    priority: Mapped[str] = mapped_column(String(8), default=Priority.NORMAL)
+    reason: Mapped[str] = mapped_column(String(80))  # format_reason
     theme: Mapped[str | None] = mapped_column(String(80))
     region: Mapped[str | None] = mapped_column(String(120))
     role: Mapped[str | None] = mapped_column(String(40))

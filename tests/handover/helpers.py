@@ -6,7 +6,7 @@ import threading
 from bot.engine.tickets import TicketRequest
 from bot.handover.accounts import create_advisor
 from bot.handover.senders import OutgoingReply
-from bot.storage.models import Team
+from bot.storage.models import Reason, Team
 
 PASSWORD = "een-lang-testwachtwoord"
 
@@ -31,7 +31,8 @@ def advisor(db, email, team_id=None, role="advisor", active=True) -> int:
 def handover(queue, conversation="c1", theme="depolarisatie", region=None, priority="normal", question=None,
              channel="api", asker="asker-1"):
     return queue.create(TicketRequest(
-        priority=priority, reason="urgent:violence" if priority == "urgent" else "low_confidence", channel=channel,
+        priority=priority, reason=Reason.URGENT if priority == "urgent" else Reason.LOW_CONFIDENCE,
+        detail="violence" if priority == "urgent" else None, channel=channel,
         asker=asker, conversation_id=conversation, question=question or f"Vraag over {theme} [NAAM]",
         theme=theme, region=region, context=({"title": "Handreiking", "section": "Aanpak", "page": 3,
                                               "source": "h.pdf", "url": None, "score": 0.8},),
