@@ -24,10 +24,11 @@ from bot.storage.audit import audit
 from bot.storage.db import Database
 from bot.storage.models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcnow
 
+from .actions import KIND_NL
+
 COLLECTION = "adviseur-antwoorden"
 MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
              "november", "december"]
-from .service import KIND_NL
 
 
 class EntryError(ValueError):

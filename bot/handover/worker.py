@@ -11,10 +11,14 @@ import threading
 import time
 from datetime import timedelta
 
+from bot.engine.engine import interrupted_notice
 from bot.storage.db import Database
+
+from .housekeeping import Housekeeping
+from .intake import Intake
 from .outbox import DeliveryWorker
+from .policy import QueuePolicy
 from .senders import Sender
-from .service import QueuePolicy, QueueService
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +26,9 @@ log = logging.getLogger(__name__)
 class Worker:
     def __init__(self, settings, db: Database, senders: dict[str, Sender], housekeeping_every: float = 60.0):
         self.deliveries = DeliveryWorker(db, senders, settings.delivery_max_attempts, settings.delivery_lease_seconds)
-        self.queue = QueueService(db, QueuePolicy.from_settings(settings))
+        policy = QueuePolicy.from_settings(settings)
+        self.intake = Intake(db, policy)  # interrupted questions become tickets
+        self.housekeeper = Housekeeping(db, policy)
         self.retention_days = settings.retention_days
         self.housekeeping_every = housekeeping_every
         self._last_housekeeping = 0.0
@@ -32,17 +38,15 @@ class Worker:
         self._last_recovery = 0.0
 
     def recover(self) -> list[str]:
-        from bot.engine.engine import interrupted_notice
-
-        refs = self.queue.recover_interrupted(self.interrupted_after, interrupted_notice)
+        refs = self.intake.recover_interrupted(self.interrupted_after, interrupted_notice)
         if refs:
             log.warning("interrupted questions handed over: %d", len(refs))
         return refs
 
     def housekeeping(self) -> None:
-        overdue = self.queue.remind_overdue()
-        closed = self.queue.close_stale()
-        self.queue.apply_retention(self.retention_days)
+        overdue = self.housekeeper.remind_overdue()
+        closed = self.housekeeper.close_stale()
+        self.housekeeper.apply_retention(self.retention_days)
         if overdue or closed:
             log.warning("overdue tickets flagged=%d, stale tickets closed=%d", len(overdue), closed)
 
