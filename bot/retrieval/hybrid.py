@@ -23,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -40,10 +41,15 @@ log = logging.getLogger(__name__)
 NEAREST_CACHE = 2048  # remembered vector searches per process and index version (ids only, no text)
 
 
+class Fusion(StrEnum):
+    RRF = "rrf"  # reciprocal rank
+    WEIGHTED = "weighted"  # min-max normalised scores, lexical_weight of BM25
+
+
 @dataclass
 class RetrievalConfig:
     candidates: int = 100  # taken from each retriever before fusion
-    fusion: str = "rrf"  # "rrf" (reciprocal rank) or "weighted" (normalised scores)
+    fusion: Fusion = Fusion.RRF
     lexical_weight: float = 0.5  # share of BM25 in weighted fusion
     expansion_weight: float = 0.3  # weight of glossary expansions relative to the asker's own words
     rrf_k: int = 60
@@ -52,6 +58,9 @@ class RetrievalConfig:
     dedup: bool = True  # skip hits whose window overlaps a better hit's
     dense_floor: float = 0.70  # cosine below which e5 says "unrelated"
     dense_ceiling: float = 0.88  # cosine at which e5 says "clearly related"
+
+    def __post_init__(self):  # a misspelt fusion fails here instead of silently falling to weighted
+        self.fusion = Fusion(self.fusion)
 
 
 def join_overlapping(texts: list[str]) -> str:
@@ -221,7 +230,7 @@ class HybridRetriever:
         cfg = self.config
         lex_top = [int(i) for i in np.argsort(-lex)[:n] if lex[i] > 0]
         dense_top = sorted(dense, key=dense.get, reverse=True)
-        if cfg.fusion == "rrf":
+        if cfg.fusion == Fusion.RRF:
             out: dict[int, float] = {}
             for ranking in (lex_top, dense_top):
                 for rank, i in enumerate(ranking, 1):
