@@ -282,8 +282,8 @@ class Engine:
         related: list[Passage] = []
         if reason == Reason.NOT_IN_SOURCES and top:  # what the handbooks do say, as reading, not as the answer
             related = _distinct_places(top)[:2]
-            parts.append(T("related.heading", lang) + "\n" + "\n".join(f"[{n}] {c.label()}" for n, c in
-                                                                         enumerate(_citations(related), 1)))
+            # one sentence pointing at the sources list below: the labels are not printed twice
+            parts.append(T("related.reading", lang, refs=" ".join(f"[{n}]" for n in range(1, len(related) + 1))))
         return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
                        confidence=result.confidence if result else 0.0, citations=_citations(related))
 
