@@ -7,9 +7,12 @@ import hashlib
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.channels.web.deps import get_gateway
+from bot.channels.web.errors import STATUS, ErrorCode
 from bot.channels.web.sse import parse
+from bot.engine.rejections import Rejection
 
-from .world import QUESTION, SOURCE_URL, URGENT, World
+from .world import QUESTION, SOURCE_URL, URGENT, TooLongForTheEngine, World
 
 KEY_A, KEY_B = "partner-a-key-" + "a" * 24, "partner-b-key-" + "b" * 24
 KEYS = {"partner-a": hashlib.sha256(KEY_A.encode()).hexdigest(),
@@ -141,3 +144,26 @@ def test_openapi_documents_every_operation_in_dutch_and_english(client):
     assert "persoonsgegevens" in text_doc.lower() and "personal data" in text_doc.lower()
     post = schema["paths"]["/api/v1/messages"]["post"]
     assert {"401", "413", "422", "429", "503"} <= set(post["responses"])
+
+
+def test_each_refused_message_has_its_own_code(world):
+    world.settings.max_message_chars = 200
+    with TestClient(world.app(), headers={"X-API-Key": KEY_A}) as client:
+        for text, status, code in [(" \t", 422, "empty"), ("?!? \u200b", 422, "no_words"),
+                                   ("woord " * 40, 413, "too_long")]:
+            r = client.post("/api/v1/messages", json={"conversation_id": "c", "text": text})
+            assert (r.status_code, error(r)["code"]) == (status, code), (text, r.text)
+        long_handover = client.post("/api/v1/conversations/c/advisor", json={"text": "woord " * 40})
+        assert long_handover.status_code == 413 and error(long_handover)["code"] == "too_long"
+        assert "200" in error(long_handover)["message_nl"]
+    assert world.queue.all() == []  # nothing refused became a ticket
+    # every reason the engine or the gateway refuses a message for is a documented API error code
+    assert {ErrorCode(r) for r in Rejection} <= set(STATUS)
+
+
+def test_the_gateway_is_a_dependency_and_a_refusal_behind_it_keeps_its_code(world):
+    app = world.app()
+    app.dependency_overrides[get_gateway] = lambda: TooLongForTheEngine(world.gateway)
+    with TestClient(app, headers={"X-API-Key": KEY_A}) as client:
+        r = client.post("/api/v1/messages", json={"conversation_id": "c-1", "text": QUESTION})
+    assert r.status_code == 413 and error(r)["code"] == "too_long" and "123" in error(r)["message_en"]

@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.channels.gateway import Gateway
+from bot.channels.web.deps import get_gateway
 from bot.channels.web.sse import parse
-from .world import ORIGIN, OTHER_ORIGIN, OTHER_SITE, QUESTION, SITE, SOURCE_URL, URGENT, World
+from .world import (ORIGIN, OTHER_ORIGIN, OTHER_SITE, QUESTION, SITE, SOURCE_URL, URGENT, TooLongForTheEngine,
+                    World)
 
 
 @pytest.fixture
@@ -171,3 +173,27 @@ def test_rate_limits_per_conversation_and_per_site(world):
         assert ask(client, start(client), QUESTION).status_code == 429  # site: 5 used, 6th refused
         other = client.post("/widget/conversations", json={"site": OTHER_SITE}, headers={"Origin": OTHER_ORIGIN})
         assert other.status_code == 201  # another site has its own budget
+
+
+def test_each_refused_message_has_its_own_code(world):
+    world.settings.max_message_chars = 200
+    with TestClient(world.app(), headers={"Origin": ORIGIN}) as client:
+        token = start(client)
+        messages = f"/widget/conversations/{token}/messages?site={SITE}"
+        for text, status, code in [("  \n ", 422, "empty"), ("?!? \u200b", 422, "no_words"),
+                                   ("woord " * 40, 413, "too_long")]:
+            r = client.post(messages, json={"text": text, "language": "en"})
+            assert (r.status_code, r.json()["error"]["code"]) == (status, code), (text, r.text)
+        long_handover = client.post(f"/widget/conversations/{token}/advisor?site={SITE}", json={"text": "woord " * 40})
+        error = long_handover.json()["error"]
+        assert long_handover.status_code == 413 and error["code"] == "too_long" and "200" in error["message_nl"]
+    assert world.queue.all() == []  # nothing refused became a ticket
+
+
+def test_the_gateway_is_a_dependency_and_a_refusal_behind_it_keeps_its_code(world):
+    app = world.app()
+    app.dependency_overrides[get_gateway] = lambda: TooLongForTheEngine(world.gateway)
+    with TestClient(app, headers={"Origin": ORIGIN}) as client:
+        r = ask(client, start(client), QUESTION)
+    [(name, error), _] = parse(r.text)
+    assert r.status_code == 413 and name == "error" and error["code"] == "too_long" and "123" in error["message"]

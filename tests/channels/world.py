@@ -1,12 +1,16 @@
 """A shared test world for the channel tests: engine, queue, index and gateway on one SQLite database."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from bot.channels.web import api_router, widget_router
+from bot.channels.ratelimit import make_limiter
+from bot.channels.web import ApiChannel, WidgetChannel
+from bot.channels.web.deps import get_api_limit
+from bot.engine.rejections import MessageRejected, Rejection
 from bot.handover.outbox import DeliveryWorker
 from bot.privacy import get_redactor
 from bot.runtime import build_runtime
@@ -37,6 +41,16 @@ QUESTION = "Twee groepen schelden elkaar uit, wat raadt de depolarisatie-aanpak 
 URGENT = "Er staan nu jongeren met messen voor het buurthuis, ze gaan elkaar te lijf!"
 
 
+class TooLongForTheEngine:
+    """A gateway whose engine refuses every message as too long (its own limit, 123)."""
+
+    def __init__(self, gateway):
+        self.asker = gateway.asker
+
+    def ask(self, channel, asker, conversation, text, language=None, **kw):
+        raise MessageRejected(Rejection.TOO_LONG, language, max=123)
+
+
 class World:
     """Engine, queue, index and gateway over one SQLite database, with an advisor on duty."""
 
@@ -56,10 +70,16 @@ class World:
         self.bus = self.rt.bus  # the worker's deliveries wake the widget's live streams
         self.advisor = advisor(self.db, "a@example.org", team(self.db, "Team", default=True))
 
-    def app(self, **api_kw) -> FastAPI:
+    def app(self, per_minute: int | None = None) -> FastAPI:
+        """The widget and the REST API as `serve` includes them, over this world's settings and gateway (tests
+        replace both); ``per_minute``: the partners' limit, replaced through a dependency override."""
+        rt = dataclasses.replace(self.rt, settings=self.settings, gateway=self.gateway, bus=self.bus)
         app = FastAPI()
-        app.include_router(widget_router(self.settings, self.gateway, self.bus))
-        app.include_router(api_router(self.settings, self.gateway, **api_kw))
+        for channel in (WidgetChannel(), ApiChannel()):
+            app.include_router(channel.routes(rt))
+        if per_minute:
+            limit = make_limiter(self.settings, "api", per_minute)
+            app.dependency_overrides[get_api_limit] = lambda: limit
         return app
 
     def deliver(self) -> int:

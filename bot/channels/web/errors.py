@@ -4,12 +4,14 @@ Every refusal is an ``ApiError``; ``GuardedRoute`` turns it (and FastAPI's own v
 into ``{"error": {"code", "message_nl", "message_en"}}`` or, for a client reading a stream, into an
 SSE ``error`` event. It also enforces the body byte limit before FastAPI parses anything. A database or
 Chroma outage, wherever a handler meets it, is 503 ``unavailable`` with Retry-After: clients retry, not a 500.
+A refused message keeps the code of its refusal (bot/engine/rejections.py: ``empty``, ``too_long``, ``no_words``).
 """
 from __future__ import annotations
 
 import logging
 import math
 from collections.abc import Callable
+from enum import StrEnum
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -22,43 +24,57 @@ from starlette.exceptions import HTTPException
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.channels.ratelimit import RateLimited
-from bot.engine.rejections import MessageRejected
+from bot.channels.urgent import static_guidance
+from bot.engine.rejections import MessageRejected, Rejection, check_text
 from bot.engine.texts import text as T
 from bot.index.vectors import VectorStoreUnavailable
 
-from .sse import EVENT_SCHEMA, event
+from .models import Language
+from .sse import EVENT_SCHEMA, EVENT_STREAM, Event, event
 
 log = logging.getLogger(__name__)
 
-# Code -> (status, text key). Texts live in prompts/widget.<lang>.yaml.
-ERRORS: dict[str, tuple[int, str]] = {
-    "invalid_json": (400, "api.error.invalid_json"),
-    "empty": (422, "api.error.empty"),
-    "no_words": (422, "api.error.no_words"),
-    "unauthorized": (401, "api.error.unauthorized"),
-    "unknown_site": (403, "api.error.unknown_site"),
-    "origin_refused": (403, "api.error.origin_refused"),
-    "unknown_conversation": (404, "api.error.unknown_conversation"),
-    "nothing_to_hand_over": (409, "api.error.nothing_to_hand_over"),
-    "too_long": (413, "api.error.too_long"),
-    "body_too_large": (413, "api.error.body_too_large"),
-    "invalid_request": (422, "api.error.invalid_request"),
-    "rate_limited": (429, "api.error.rate_limited"),
-    "unavailable": (503, "api.error.unavailable"),
+
+class ErrorCode(StrEnum):
+    """The ``code`` of every error body: clients branch on it, so a value never changes."""
+
+    INVALID_JSON = "invalid_json"
+    EMPTY = Rejection.EMPTY.value
+    NO_WORDS = Rejection.NO_WORDS.value
+    UNAUTHORIZED = "unauthorized"
+    UNKNOWN_SITE = "unknown_site"
+    ORIGIN_REFUSED = "origin_refused"
+    UNKNOWN_CONVERSATION = "unknown_conversation"
+    NOTHING_TO_HAND_OVER = "nothing_to_hand_over"
+    TOO_LONG = Rejection.TOO_LONG.value
+    BODY_TOO_LARGE = "body_too_large"
+    INVALID_REQUEST = "invalid_request"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+
+
+# Code -> status; the texts are prompts/widget.<lang>.yaml's api.error.<code>.
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.INVALID_JSON: 400, ErrorCode.EMPTY: 422, ErrorCode.NO_WORDS: 422, ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.UNKNOWN_SITE: 403, ErrorCode.ORIGIN_REFUSED: 403, ErrorCode.UNKNOWN_CONVERSATION: 404,
+    ErrorCode.NOTHING_TO_HAND_OVER: 409, ErrorCode.TOO_LONG: 413, ErrorCode.BODY_TOO_LARGE: 413,
+    ErrorCode.INVALID_REQUEST: 422, ErrorCode.RATE_LIMITED: 429, ErrorCode.UNAVAILABLE: 503,
 }
 
 
 class ApiError(Exception):
-    def __init__(self, code: str, headers: dict[str, str] | None = None, **fmt):
-        super().__init__(code)
-        self.code, self.headers, self.fmt = code, headers or {}, fmt
-        self.status = ERRORS[code][0]
+    def __init__(self, code: ErrorCode | Rejection, headers: dict[str, str] | None = None, **fmt):
+        self.code = ErrorCode(code)  # a Rejection has the same value
+        super().__init__(self.code.value)
+        self.headers, self.fmt = headers or {}, fmt
+        self.status = STATUS[self.code]
 
     def payload(self, lang: str | None = None) -> dict:
-        key = ERRORS[self.code][1]
-        body = {"code": self.code, "message_nl": T(key, "nl", **self.fmt), "message_en": T(key, "en", **self.fmt)}
+        key = f"api.error.{self.code.value}"
+        body = {"code": self.code.value, "message_nl": T(key, "nl", **self.fmt),
+                "message_en": T(key, "en", **self.fmt)}
         if lang:
-            body["message"] = body["message_en"] if lang == "en" else body["message_nl"]
+            body["message"] = body["message_en"] if lang == Language.EN else body["message_nl"]
         return body
 
 
@@ -67,7 +83,7 @@ UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 def unavailable() -> ApiError:
-    return ApiError("unavailable", headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+    return ApiError(ErrorCode.UNAVAILABLE, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -80,7 +96,7 @@ def is_unavailable(exc: BaseException) -> bool:
 
 def rate_limited(retry_after: float) -> ApiError:
     seconds = max(1, math.ceil(retry_after))
-    return ApiError("rate_limited", headers={"Retry-After": str(seconds)}, seconds=seconds)
+    return ApiError(ErrorCode.RATE_LIMITED, headers={"Retry-After": str(seconds)}, seconds=seconds)
 
 
 class ErrorBody(BaseModel):
@@ -104,59 +120,84 @@ def error_responses(*statuses: int, stream: bool = False) -> dict[int, dict]:
                     409: "Niets om door te zetten / Nothing to hand over", 413: "Te groot / Too large",
                     422: "Ongeldige velden / Invalid fields", 429: "Te veel verzoeken / Too many requests",
                     503: "Tijdelijk niet beschikbaar / Temporarily unavailable"}
-    extra = {"content": {"text/event-stream": {"schema": EVENT_SCHEMA}}} if stream else {}
+    extra = {"content": {EVENT_STREAM: {"schema": EVENT_SCHEMA}}} if stream else {}
     return {s: {"model": ErrorResponse, "description": descriptions[s], **extra} for s in statuses}
 
 
 def render(request: Request, err: ApiError) -> Response:
     lang = getattr(request.state, "lang", None)
-    payload = err.payload(lang if lang or "text/event-stream" not in request.headers.get("accept", "") else "nl")
+    streaming = EVENT_STREAM in request.headers.get("accept", "")
+    payload = err.payload(lang if lang or not streaming else "nl")
     # a refused message that reads as urgent still carries the emergency lines (bot/channels/urgent.py)
     emergency = getattr(request.state, "emergency", None)
     if emergency:
         payload["emergency"] = emergency
-    if "text/event-stream" in request.headers.get("accept", ""):
-        return Response(event("error", payload) + event("done", {}), status_code=err.status,
-                        media_type="text/event-stream", headers=err.headers)
+    if streaming:
+        return Response(event(Event.ERROR, payload) + event(Event.DONE, {}), status_code=err.status,
+                        media_type=EVENT_STREAM, headers=err.headers)
     return JSONResponse({"error": payload}, status_code=err.status, headers=err.headers)
 
 
 async def check_urgent(request: Request, text: str | None, lang: str | None) -> bool:
     """Before limits and storage: does the raw text read as urgent? Remembers the static emergency lines on
     the request, so any refusal from here on carries them."""
-    from bot.channels.urgent import static_guidance
-
     request.state.emergency = await run_in_threadpool(static_guidance, text, lang)
     return bool(request.state.emergency)
+
+
+async def admit(request: Request, text: str, language: str | None, max_chars: int, *, required: bool = True) -> bool:
+    """A message's text before the channel's limits: urgent first (never refused for its length, nor limited),
+    then the one check of the text. Returns whether it reads as urgent."""
+    urgent = await check_urgent(request, text, language)
+    try:
+        check_text(text, max_chars, urgent=urgent, language=language, required=required)
+    except MessageRejected as exc:
+        raise refused(exc) from None
+    return urgent
+
+
+def refused(exc: MessageRejected) -> ApiError:
+    """A refused message, with its own code (``empty``, ``too_long``, ``no_words``) and the numbers in its text."""
+    return ApiError(exc.code, **exc.fmt)
 
 
 def _from_validation(exc: RequestValidationError) -> ApiError:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return ApiError("invalid_json")
+        return ApiError(ErrorCode.INVALID_JSON)
+    # the REST API's text pattern (a word) is its schema's way of saying "not empty, not junk"
     if errors and all(e.get("loc", ())[-1:] == ("text",) and e.get("type") in ("string_pattern_mismatch",
                                                                                "string_too_short") for e in errors):
         blank = all(not str(e.get("input") or "").strip(" \t\r\n") for e in errors)
-        return ApiError("empty" if blank else "no_words")
-    return ApiError("invalid_request")
+        return ApiError(Rejection.EMPTY if blank else Rejection.NO_WORDS)
+    return ApiError(ErrorCode.INVALID_REQUEST)
 
 
 async def _read_capped(request: Request, limit: int) -> None:
     """Reads the body once, refusing beyond ``limit`` bytes; FastAPI then reuses the cached body."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiError("body_too_large", limit=limit)
+        raise ApiError(ErrorCode.BODY_TOO_LARGE, limit=limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError("body_too_large", limit=limit)
+            raise ApiError(ErrorCode.BODY_TOO_LARGE, limit=limit)
         chunks.append(chunk)
     request._body = b"".join(chunks)  # Starlette's own cache for request.body()
 
 
-def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] | None = None) -> type[APIRoute]:
-    """A route class with the byte limit, the error shape and (for the widget) CORS headers on every answer."""
+def body_limit(max_chars: int) -> int:
+    """The byte cap of a body carrying a message: JSON may escape a character to 6 bytes (\\uXXXX, twice for a
+    surrogate pair)."""
+    return max_chars * 12 + 4096
+
+
+def guarded_route(max_body: int | Callable[[Request], int],
+                  decorate: Callable[[Request, Response], None] | None = None) -> type[APIRoute]:
+    """A route class with the byte limit, the error shape and (for the widget) CORS headers on every answer.
+    ``max_body`` may depend on the request (the settings of the app it reached: bot/channels/web/deps.py)."""
+    cap = max_body if callable(max_body) else lambda request: max_body
 
     class GuardedRoute(APIRoute):
         def get_route_handler(self):
@@ -165,7 +206,7 @@ def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] |
             async def guarded(request: Request) -> Response:
                 try:
                     if request.method in ("POST", "PUT", "PATCH"):
-                        await _read_capped(request, max_body)
+                        await _read_capped(request, cap(request))
                     response = await handler(request)
                 except ApiError as err:
                     response = render(request, err)
@@ -174,7 +215,7 @@ def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] |
                 except HTTPException as exc:
                     if exc.status_code != 400:
                         raise
-                    response = render(request, ApiError("invalid_json"))  # FastAPI could not parse the body
+                    response = render(request, ApiError(ErrorCode.INVALID_JSON))  # FastAPI could not parse the body
                 except Exception as exc:  # a dependency that is down, wherever the handler touched it
                     if not is_unavailable(exc):
                         raise
@@ -189,24 +230,14 @@ def guarded_route(max_body: int, decorate: Callable[[Request, Response], None] |
     return GuardedRoute
 
 
-# "Contains something that is not blank" in every regex dialect (Python, Rust, ECMAScript): every
-# character any of them calls whitespace, and the controls, are excluded.
-NOT_BLANK = r"[^\s\x00-\x20\x7f-\xa0]"
-
-
-def clean_text(value: str) -> str:
-    """NUL bytes cannot be stored (PostgreSQL) and lone surrogates cannot be encoded: neither is text."""
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-
-
 async def call_gateway(fn, *args, **kw):
     """Runs a (blocking) gateway call in the thread pool, turning its refusals into ``ApiError``s."""
     try:
         return await run_in_threadpool(fn, *args, **kw)
     except RateLimited as exc:
         raise rate_limited(exc.retry_after) from None
-    except MessageRejected as exc:  # empty, too long, no words: each with its own code
-        raise ApiError(exc.code, **exc.fmt) from None
+    except MessageRejected as exc:  # empty, too long, no words (the engine checks again): each its own code
+        raise refused(exc) from None
     except Exception as exc:
         if not is_unavailable(exc):
             raise

@@ -36,7 +36,7 @@ async def reply_events(request: Request, gateway, bus, conversation_id: str, aft
             out = [b"retry: 3000\n\n"] if first else []  # reconnect soon after the stream ends or breaks
             for r in await call_gateway(gateway.replies, conversation_id, after=after):
                 after = r.id
-                out.append(sse.event("reply", reply_dict(r), event_id=r.id))
+                out.append(sse.event(sse.Event.REPLY, reply_dict(r), event_id=r.id))
             if out:
                 yield b"".join(out)
             first = False

@@ -14,7 +14,7 @@ import hmac
 import secrets
 import time
 
-from .errors import ApiError
+from .errors import ApiError, ErrorCode
 
 CORS_MAX_AGE = "600"
 
@@ -35,9 +35,9 @@ class Sites:
     def check(self, site: str | None, origin: str | None) -> None:
         """Refuses an unknown site key, and an origin that is missing or not listed for it."""
         if not site or site not in self.origins:
-            raise ApiError("unknown_site")
+            raise ApiError(ErrorCode.UNKNOWN_SITE)
         if not self.origin_ok(site, origin):
-            raise ApiError("origin_refused")
+            raise ApiError(ErrorCode.ORIGIN_REFUSED)
 
     def check_preflight(self, site: str | None, origin: str | None) -> None:
         """A preflight carries no header values: with the key in the query it is checked exactly,
@@ -45,7 +45,7 @@ class Sites:
         if site:
             self.check(site, origin)
         elif not origin or not any(normalise_origin(origin) in allowed for allowed in self.origins.values()):
-            raise ApiError("origin_refused")
+            raise ApiError(ErrorCode.ORIGIN_REFUSED)
 
     # --- conversation tokens ---------------------------------------------------------
     def _sign(self, site: str, nonce: str, day: str) -> str:
@@ -60,12 +60,12 @@ class Sites:
         """Unknown (404) when damaged, signed for another site, of the old undated form, or expired."""
         parts = token.split(".") if len(token) <= 100 else []
         if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or len(parts[1]) > 8:
-            raise ApiError("unknown_conversation")
+            raise ApiError(ErrorCode.UNKNOWN_CONVERSATION)
         nonce, day, mac = parts
         if not hmac.compare_digest(mac.encode(), self._sign(site, nonce, day).encode()):
-            raise ApiError("unknown_conversation")
+            raise ApiError(ErrorCode.UNKNOWN_CONVERSATION)
         if not 0 <= self.today() - int(day) <= self.lifetime_days:
-            raise ApiError("unknown_conversation")
+            raise ApiError(ErrorCode.UNKNOWN_CONVERSATION)
 
 
 def token_hash(token: str) -> str:

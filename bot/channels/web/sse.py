@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterable
+from enum import StrEnum
 
 from fastapi.responses import StreamingResponse
 
@@ -18,15 +19,27 @@ from bot.engine.messages import Citation, Outcome
 CHUNK_CHARS = 24
 PAUSE_S = 0.012
 MAX_STREAM_S = 1.2  # never make a long answer noticeably slower than it already is
+EVENT_STREAM = "text/event-stream"
 
 
-EVENT_SCHEMA = {  # OpenAPI (before 3.2): the schema of a text/event-stream describes one event
+class Event(StrEnum):
+    """The ``event:`` names clients switch on."""
+
+    META = "meta"
+    DELTA = "delta"
+    CITATIONS = "citations"
+    DONE = "done"
+    ERROR = "error"
+    REPLY = "reply"  # an advisor's reply on the widget's live stream (live.py)
+
+
+EVENT_SCHEMA = {  # OpenAPI (before 3.2): the schema of a text/event-stream describes one event of an answer
     "type": "object", "required": ["event", "data"],
-    "properties": {"event": {"type": "string", "enum": ["meta", "delta", "citations", "done", "error"]},
+    "properties": {"event": {"type": "string", "enum": [e.value for e in Event if e is not Event.REPLY]},
                    "data": {"type": "string", "contentMediaType": "application/json"}}}
 
 
-def event(name: str, data, event_id: int | None = None) -> bytes:
+def event(name: Event, data, event_id: int | None = None) -> bytes:
     """One SSE event; ``event_id`` becomes its ``id:`` (what EventSource sends back as Last-Event-ID)."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     head = f"id: {event_id}\n" if event_id is not None else ""
@@ -65,21 +78,21 @@ def outcome_dict(o: Outcome) -> dict:
 
 
 async def outcome_events(o: Outcome) -> AsyncIterator[bytes]:
-    yield event("meta", {"kind": o.kind.value, "ticket_ref": o.ticket_ref, "language": o.language})
+    yield event(Event.META, {"kind": o.kind.value, "ticket_ref": o.ticket_ref, "language": o.language})
     parts = chunks(o.text)
     pause = min(PAUSE_S, MAX_STREAM_S / max(1, len(parts)))
     for i, part in enumerate(parts):
         if i:
             await asyncio.sleep(pause)
-        yield event("delta", {"text": part})
-    yield event("citations", [citation_dict(c) for c in o.citations])
-    yield event("done", {})
+        yield event(Event.DELTA, {"text": part})
+    yield event(Event.CITATIONS, [citation_dict(c) for c in o.citations])
+    yield event(Event.DONE, {})
 
 
 def stream(events: AsyncIterator[bytes] | Iterable[bytes], headers: dict[str, str] | None = None) -> StreamingResponse:
     # no-transform and X-Accel-Buffering: proxies must pass chunks on as they come
     base = {"Cache-Control": "no-store, no-transform", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events, media_type="text/event-stream", headers={**base, **(headers or {})})
+    return StreamingResponse(events, media_type=EVENT_STREAM, headers={**base, **(headers or {})})
 
 
 def parse(body: str) -> list[tuple[str, object]]:
