@@ -6,7 +6,9 @@ without what it refers to, a greeting or a table row. So the unit quoted is what
 the paragraph around the best sentence, a lead-in with its list, a sentence with the one it leans on
 (``bot.index.antecedent``). A second place is added only when it scores close to the first; fewer, relevant
 lines beat four weak bullets. A sentence inside a counter-example ("zo moet het niet") is not offered as the
-advice: the advice near it is. Polar questions ("Mag ...?", "Kan ...?") open with "Ja" or "Nee" only when
+advice: the advice near it is. The opening may be two sentences when the best one leans on the one before
+("Zij organiseert deze bijeenkomst ..."), never one item of a list; it is said once (left out of the quote
+below it, the omission marked when it falls inside a paragraph). Polar questions ("Mag ...?", "Kan ...?") open with "Ja" or "Nee" only when
 the opening sentence uses the question's own verb, and "Nee" only when it negates it.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.retrieval.passage import Passage
 MIN_SENTENCE_CHARS = 25
 QUOTE_CHARS = 650  # a quoted unit longer than this is cut at a sentence around the best one
 TOTAL_CHARS = 1100
+LEAD_CHARS = 400  # an opening of two sentences (one leaning on the other) at most this long
 SECOND_PLACE = 0.75  # a second place only when its best sentence scores this close to the first
 ADVICE_BOOST = 1.6
 COUNTER_PENALTY = 0.3
@@ -161,25 +164,26 @@ def _score_all(question: str, expansion: str, pool: list[Passage]):
         rows.append((pi, sents, toks, ok))
     n = max(sum(len(r[1]) for r in rows), 1)
     wants_advice = bool(_ASKS_ADVICE.search(question))
-    scored = []  # (score, passage, sentence index)
     mistakes: set[tuple[int, int]] = set()
-    every: dict[tuple[int, int], float] = {}  # every quotable sentence, scored or not
+    raw: dict[tuple[int, int], float] = {}  # every quotable sentence: its word overlap with the question
     for pi, sents, toks, ok in rows:
-        wrong = _mistakes(sents, p.section)
-        for si, s in enumerate(sents):
+        wrong = _mistakes(sents, pool[pi].section)
+        for si in range(len(sents)):
             if not ok[si]:
                 continue
             overlap = sum(w * math.log(1 + n / df[t]) for t, w in q_terms.items() if t in toks[si])
-            score = overlap / math.sqrt(max(len(toks[si]), 4)) / (1 + 0.35 * pi)
-            if wants_advice and _GIVES_ADVICE.search(s.text):
-                score *= ADVICE_BOOST
+            raw[(pi, si)] = overlap / math.sqrt(max(len(toks[si]), 4))
             if si in wrong:
-                score *= COUNTER_PENALTY  # the mistake is not the advice
                 mistakes.add((pi, si))
-            every[(pi, si)] = score
-            if score > 0:
-                scored.append((score, pi, si))
-    scored.sort(key=lambda x: -x[0])
+    every: dict[tuple[int, int], float] = {}
+    for (pi, si), score in raw.items():
+        score /= 1 + 0.35 * pi  # the retriever's order counts
+        if wants_advice and _GIVES_ADVICE.search(rows[pi][1][si].text):
+            score *= ADVICE_BOOST
+        if (pi, si) in mistakes:
+            score *= COUNTER_PENALTY  # the mistake is not the advice
+        every[(pi, si)] = score
+    scored = sorted(((sc, pi, si) for (pi, si), sc in every.items() if sc > 0), key=lambda x: -x[0])
     return scored, {pi: sents for pi, sents, _, _ in rows}, wants_advice, mistakes, every
 
 
@@ -228,13 +232,18 @@ def _debris(sents: tuple[Sentence, ...], k: int) -> bool:
     return not list_item and not t.rstrip(")\"'’”").endswith((".", "!", "?", ":", ";"))
 
 
-def _render(sents: tuple[Sentence, ...], start: int, end: int) -> str:
+def _render(sents: tuple[Sentence, ...], start: int, end: int, skip: range = range(0)) -> str:
     """The unit as the author wrote it: sentences of one paragraph together, paragraphs on their own lines, the
-    items after a lead-in marked as a list."""
+    items after a lead-in marked as a list; ``skip``: the opening statement, already said above it."""
     lines: list[str] = []
     current, listing = None, False
     for k in range(start, end):
         s = sents[k]
+        if k in skip:
+            # an omission inside a paragraph is marked, as in any quotation: what is left stays verbatim
+            if k + 1 == skip.stop and k + 1 < end and lines and sents[k + 1].paragraph == current:
+                lines[-1] += " […]"
+            continue
         if s.paragraph != current:
             listing = listing or (k > start and sents[k - 1].leans_forward)
             lines.append(("• " if listing else "") + s.text)
@@ -242,6 +251,19 @@ def _render(sents: tuple[Sentence, ...], start: int, end: int) -> str:
         else:
             lines[-1] += " " + s.text
     return "\n".join(" ".join(_SYMBOLS.sub("", line).split()) for line in lines)
+
+
+def _list_items(sents: tuple[Sentence, ...], start: int, end: int) -> set[int]:
+    """The sentences of the unit that are items of a list: every paragraph after a lead-in, as ``_render``
+    marks them."""
+    out: set[int] = set()
+    listing = False
+    for k in range(start, end):
+        if k > start and sents[k].paragraph != sents[k - 1].paragraph and sents[k - 1].leans_forward:
+            listing = True
+        if listing:
+            out.add(k)
+    return out
 
 
 def _polar(question: str, lead: str) -> str | None:
@@ -286,13 +308,21 @@ def compose(question: str, expansion: str, passages: list[Passage], max_passages
         if comp.lead is None:
             lead = _lead(sents, start, end, si, score_of, pi, wants_advice, mistakes)
             if lead is not None:
-                comp.lead, comp.lead_passage = " ".join(_SYMBOLS.sub("", sents[lead].text).split()), pi
-                yes_no = _polar(question, sents[lead].text)
+                a, b = lead
+                comp.lead = " ".join(_SYMBOLS.sub("", " ".join(x.text for x in sents[a:b])).split())
+                comp.lead_passage = pi
+                yes_no = _polar(question, sents[b - 1].text)
                 if yes_no:
                     comp.lead = f"{yes_no}. {comp.lead}"
-                if end - start == 1:  # the unit is the lead sentence itself: say it once
+                if (a, b) == (start, end):  # the unit is the opening itself: say it once
                     total += len(text)
                     continue
+                # said once: the quote goes on without it, unless what follows it leans on it
+                if not (b < end and sents[b].leans_back):
+                    text = _render(sents, start, end, skip=range(a, b))
+                    if len(text) < MIN_SENTENCE_CHARS:  # nothing worth a quote is left
+                        total += len(text)
+                        continue
         comp.quotes.append(Quote(pi, _heading(pool[pi]), text))
         total += len(text)
     return comp
@@ -304,21 +334,35 @@ def _heading(p: Passage) -> str | None:
 
 
 def _lead(sents, start: int, end: int, best: int, score_of: dict, pi: int, wants_advice: bool,
-          mistakes: set[tuple[int, int]]) -> int | None:
-    """The opening statement, from the unit quoted: a sentence that stands alone; for a question asking what to
-    do, the best-scoring sentence of the unit that says what to do (not the one that restates the situation)."""
-    def alone(k: int) -> bool:
-        return (not sents[k].leans_back and not sents[k].leans_forward and (pi, k) in score_of
-                and (pi, k) not in mistakes)  # the mistake described is never the opening
+          mistakes: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """The opening statement, from the unit quoted, as the sentences ``[a, b)``: the best sentence when it stands
+    alone, or with the sentence it leans on when both are short ("Zij organiseert deze bijeenkomst ..." needs who
+    "zij" is; the answer is often told that way); for a question asking what to do, the best-scoring sentence of
+    the unit that says what to do (not the one that restates the situation). Never the mistake described."""
+    listed = _list_items(sents, start, end)
+
+    def opening(k: int) -> tuple[int, int] | None:
+        # one item of a list does not answer "welke ...?": the lead-in with its whole list below does
+        if (pi, k) not in score_of or (pi, k) in mistakes or sents[k].leans_forward or k in listed:
+            return None
+        if not sents[k].leans_back:
+            return k, k + 1
+        span = quotable_span(list(sents), k)
+        if span is None or span[0] < start or span[1] != k + 1 or span[1] - span[0] > 2:
+            return None
+        if sum(len(x.text) for x in sents[span[0]:span[1]]) > LEAD_CHARS or \
+                any((pi, j) in mistakes or _debris(sents, j) or sents[j].leans_forward for j in range(span[0], k)):
+            return None
+        return span
 
     if wants_advice:
-        advice = [k for k in range(start, end) if alone(k) and _GIVES_ADVICE.search(sents[k].text)]
+        advice = [k for k in range(start, end) if opening(k) and _GIVES_ADVICE.search(sents[k].text)]
         if advice:
-            return max(advice, key=lambda k: score_of[(pi, k)])
-    if alone(best):
-        return best
-    others = [k for k in range(start, end) if alone(k)]
-    return max(others, key=lambda k: score_of[(pi, k)]) if others else None
+            return opening(max(advice, key=lambda k: score_of[(pi, k)]))
+    if opening(best):
+        return opening(best)
+    others = [k for k in range(start, end) if opening(k)]
+    return opening(max(others, key=lambda k: score_of[(pi, k)])) if others else None
 
 
 def render_composition(comp: Composition, numbering: dict[int, int], passages: list[Passage]) -> str:
@@ -331,8 +375,8 @@ def render_composition(comp: Composition, numbering: dict[int, int], passages: l
         parts.append(f"{comp.lead} [{numbering[comp.lead_passage]}]")
         first = quotes[0] if quotes else None
         if first is not None and first.passage == comp.lead_passage and first.text.startswith(lead):
-            # the opening is said once: the quote goes on from there (verbatim; a lead from the middle of a
-            # unit is repeated in it rather than cut out)
+            # the opening is said once: the quote goes on from there (compose already leaves an opening from
+            # the middle of a unit out of its quote, unless what follows leans on it)
             rest = first.text[len(lead):].strip()
             quotes[0] = Quote(first.passage, first.heading, rest) if len(rest) > 20 else None
     for q in quotes:

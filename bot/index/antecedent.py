@@ -12,7 +12,8 @@ needs (then it must not be quoted).
     span = quotable_span(sents, i)           # (start, end) to quote sents[start:end], or None
 
 Cues are Dutch (and a few English): sentence-initial demonstratives and
-connectives ("Dit", "Deze", "Daarnaast", "Bovendien", "Hierdoor", "Ook"),
+connectives ("Dit", "Deze", "Daarnaast", "Bovendien", "Hierdoor", "Ook", "Zo", "In die zin"),
+a demonstrative determiner among the first words ("In deze brochure"),
 references anywhere in the sentence to figures, tables and earlier text ("dit
 laatste", "onderstaande", "zoals eerder genoemd"), and lead-ins ending in a colon.
 """
@@ -34,8 +35,15 @@ _OPENERS = re.compile(
     r"daarvoor|daarop|daaruit|daartoe|daarentegen|daarna|bovendien|tevens|verder|ook|eveneens|hierdoor|hiermee|"
     r"hierbij|hiervoor|hierin|hieruit|hierop|hiertoe|hierna|echter|toch|dus|vandaar|desondanks|niettemin|evenwel|"
     r"anderzijds|ten tweede|ten derde|ten vierde|ten slotte|tenslotte|tot slot|vervolgens|maar|en|want|zij|ze|hij|"
-    r"hun|hen|this|these|that|those|moreover|furthermore|however|therefore|also|besides|they|it)\b",
+    r"hun|hen|zo(?!\s+\w+\s+(?:mogelijk|als|dat)\b)|aldus|op (?:die|deze|dezelfde) (?:manier|wijze)|in (?:die|deze|dat|dit) (?:zin|geval|verband|kader)|"
+    r"volgens (?:hen|hem|haar|hun|deze|die)|this|these|that|those|moreover|furthermore|however|therefore|also|"
+    r"besides|they|it|thus|in this way)\b",
     re.I)
+# A demonstrative determiner early in the sentence ("In deze brochure ...", "Voor deze professionals ...",
+# "... van dit thema") points back to what the sentence before named, unless it names the cited document.
+_EARLY_DEMONSTRATIVE = re.compile(r"^(?:\S+\s+){1,3}?(?:deze|dit|dezelfde|datzelfde|diezelfde)\s+(?!(?:rapport|"
+                                  r"handreiking|document|notitie|toolkit|publicatie|essay|onderzoek|evaluatie|"
+                                  r"handleiding|website|kennisbank|week|maand|jaar)\b)\w+", re.I)
 _DOCUMENT_NOUNS = re.compile(
     r"^(?:dit|deze)\s+(?:rapport|handreiking|document|notitie|toolkit|publicatie|essay|onderzoek|evaluatie|"
     r"brochure|handleiding|website|kennisbank)\b", re.I)
@@ -72,7 +80,7 @@ def cue(sentence: str) -> str | None:
         return m.group(0)
     if _DOCUMENT_NOUNS.match(s):
         return None
-    m = _OPENERS.match(s)
+    m = _OPENERS.match(s) or _EARLY_DEMONSTRATIVE.match(s)
     if m:
         return m.group(0)
     m = _REFERENCES.search(s)

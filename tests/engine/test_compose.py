@@ -163,3 +163,30 @@ def test_no_debris_at_a_units_edges_and_no_pictographs():
     assert "🕒" not in rendered and "Daar duikt" not in rendered and "|" not in rendered
     assert "nader toe:" not in rendered  # a lead-in without what it announces
     assert rendered.count("bereiken het stadhuis") == 1  # the opening is said once
+
+
+def test_an_opening_that_leans_back_comes_with_what_it_leans_on():
+    """The answer is often told with a pronoun ("Zij organiseert ..."): the opening then is the two sentences,
+    not a sentence that only restates the asker's situation."""
+    text = ("Er is een protestactie aangekondigd bij de moskee op zaterdag. Het bestuur weet niet wat het moet "
+            "doen.\n\n"
+            "Het kennisnetwerk van moskeebesturen komt twee keer per jaar bijeen. Zij organiseert deze bijeenkomst "
+            "met als thema de omgang met de media en de pers.")
+    p = _p(text, "Kennisnetwerk")
+    comp = compose("Bij onze moskee is een protestactie aangekondigd. Is er een bijeenkomst over omgang met de "
+                   "pers en de media?", "", [p])
+    assert comp.lead.startswith("Het kennisnetwerk van moskeebesturen komt twee keer per jaar bijeen. Zij "
+                                "organiseert deze bijeenkomst"), comp.lead
+    rendered = render_composition(comp, {0: 1}, [p])
+    assert rendered.count("Zij organiseert") == 1  # said once, not again in the quote
+
+
+def test_an_opening_from_the_middle_of_a_unit_is_not_repeated_in_its_quote():
+    text = ("Jongerenwerkers zien spanningen vaak als eersten. Bel bij spanningen eerst de wijkagent en de "
+            "jongerenwerker samen. De gemeente zorgt daarna voor een gesprek met de buurt.")
+    p = _p(text, "Samenwerken")
+    comp = compose("Wie bel ik eerst bij spanningen op straat?", "", [p])
+    rendered = render_composition(comp, {0: 1}, [p])
+    assert comp.lead.startswith("Bel bij spanningen eerst de wijkagent"), comp.lead
+    assert rendered.count("Bel bij spanningen eerst") == 1, rendered
+    assert "Jongerenwerkers zien spanningen vaak als eersten." in rendered  # the rest of the unit stays

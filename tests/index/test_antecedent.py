@@ -27,6 +27,9 @@ Bewustwording."""
     "Deze aanpak werkt ook elders.", "Bovendien helpt het.", "Hierdoor ontstaat vertrouwen.",
     "Het volgende figuur laat de stappen zien.", "Zoals eerder genoemd, is de rol klein.",
     "Zij spreken de groep daarna aan.", "Moreover, it works.",
+    "Zo houdt de unit in de gaten of informatie beschikbaar komt.", "In die zin hangt het af van toeval.",
+    "In deze brochure vindt de doelgroep het hele aanbod.", "Voor deze professionals is er een training.",
+    "Volgens hen werkt het niet.", "Op die manier groeit vertrouwen.",
 ])
 def test_leaning_sentences(sentence):
     assert cue(sentence)
@@ -35,6 +38,8 @@ def test_leaning_sentences(sentence):
 @pytest.mark.parametrize("sentence", [
     "Gemeenten werken met sleutelfiguren uit de wijk.", "Deze handreiking is bedoeld voor moskeebesturen.",
     "Het is belangrijk om eerst te luisteren.", "De gemeente voert de regie.",
+    "Zo snel mogelijk bellen is belangrijk.", "De gemeente organiseert deze week een avond.",
+    "In dit rapport staat de aanpak.",
 ])
 def test_sentences_that_stand_alone(sentence):
     assert cue(sentence) is None
