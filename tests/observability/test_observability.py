@@ -16,6 +16,7 @@ from bot.channels.gateway import StoredReplySender
 from bot.storage.db import Database
 from bot.storage.models import utcnow
 from bot.handover.outbox import DeliveryWorker, retry_delivery
+from bot.handover.senders import DeliveryError
 from bot.observability.logs import JsonFormatter, json_handler
 from bot.observability.metrics import REGISTRY
 from bot.server import create_server
@@ -74,9 +75,10 @@ def test_requests_outcomes_and_deliveries_are_counted_under_route_templates(worl
         ref = out.json()["ticket_ref"]
         w = world
         w.queue.reply(ref, w.advisor, "Eerste antwoord.")
-        assert DeliveryWorker(w.db, {}).run_once() == 0  # no sender for "api": retried later
+        down = {"api": _Down()}
+        assert DeliveryWorker(w.db, down).run_once() == 0  # the channel fails: retried later
         later = lambda: utcnow() + timedelta(days=1)  # noqa: E731 -- past any backoff
-        assert DeliveryWorker(w.db, {}, max_attempts=2, clock=later).run_once() == 0  # gives up
+        assert DeliveryWorker(w.db, down, max_attempts=2, clock=later).run_once() == 0  # gives up
         assert retry_delivery(w.db, 1)
         assert DeliveryWorker(w.db, {"api": StoredReplySender(w.db)}, clock=later).run_once() == 1
 
@@ -201,3 +203,10 @@ def test_the_formatter_redacts_text_fields_even_without_the_filter():
     record.reply, record.channel = "Begin bij de middengroep.", "web"
     out = json.loads(JsonFormatter().format(record))
     assert out["reply"] == "[redacted]" and out["channel"] == "web"
+
+
+class _Down:
+    """A channel that cannot be reached."""
+
+    def send(self, reply) -> None:
+        raise DeliveryError("kanaal onbereikbaar")
