@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Higher imports lower, never the reverse; packages on one layer do not import each other.
 LAYERS = [
-    {"bot.config", "bot.labels"},
+    {"bot.config", "bot.labels", "bot.i18n"},
     {"bot.storage", "bot.privacy"},
     {"bot.index"},
     {"ingest", "bot.triage", "bot.retrieval", "bot.observability", "bot.ops", "bot.config_reference"},

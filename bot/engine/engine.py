@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.config import Settings
+from bot.i18n import text as T
 from bot.index.vectors import VectorStoreUnavailable
 from bot.observability import metrics
 from bot.retrieval.hybrid import HybridRetriever
@@ -30,7 +31,6 @@ from .decide import decide_scope
 from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
 from .rejections import MessageRejected, Rejection, check_text  # MessageRejected: channels import it here
-from .texts import text as T
 from .ports import ConversationStore, EventSink, TicketSink
 from .tickets import OFFICE_TZ, Priority, Reason, TicketRequest, format_reason
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .texts import text as T
+from bot.i18n import text as T
 
 
 class Rejection(StrEnum):

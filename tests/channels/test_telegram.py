@@ -21,7 +21,7 @@ from bot.channels.telegram import TelegramSender, build_application, router, run
 from bot.channels.telegram.render import ADVISOR, ERASE_NO, ERASE_YES, HELPFUL, LIMIT, NOT_HELPFUL, render
 from bot.engine.messages import Citation, Kind, Outcome
 from bot.privacy import get_redactor
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Delivery, Message
 from bot.handover.outbox import DeliveryWorker

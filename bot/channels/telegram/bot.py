@@ -25,7 +25,7 @@ from bot.channels.ratelimit import RateLimited
 from bot.channels.urgent import static_guidance
 from bot.engine.engine import MessageRejected
 from bot.engine.messages import Outcome
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 
 from . import render
 from .updates import PerChatUpdateProcessor

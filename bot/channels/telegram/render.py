@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine.messages import Citation, Kind, Outcome
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 
 LIMIT = 4096  # Telegram's maximum message length
 

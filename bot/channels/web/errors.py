@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.channels.ratelimit import RateLimited
 from bot.channels.urgent import static_guidance
 from bot.engine.rejections import MessageRejected, Rejection, check_text
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 from bot.index.vectors import VectorStoreUnavailable
 
 from .models import Language

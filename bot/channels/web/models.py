@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot.channels.junk import HAS_WORD
 from bot.engine.messages import Kind
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 
 
 class Language(StrEnum):

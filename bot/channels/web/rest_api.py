@@ -17,7 +17,7 @@ from fastapi.security import APIKeyHeader
 
 from bot.channels.gateway import Gateway
 from bot.channels.ratelimit import RateLimiter
-from bot.engine.texts import text as T
+from bot.i18n import text as T
 
 from . import live, sse
 from .deps import ApiLimitDep, GatewayDep, PartnersDep, SettingsDep, WebChannel, message_body_limit

@@ -9,11 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request, Response
 
 from bot.channels.ratelimit import FairLimit, RateLimited
-from bot.engine.texts import PROMPTS, text as T
+from bot.i18n import keys, text as T
 
 from . import live, sse
 from .deps import (BusDep, GatewayDep, ReadLimitDep, SettingsDep, SiteLimitDep, SitesDep, WebChannel,
@@ -30,10 +29,8 @@ CHANNEL = WebChannel.WIDGET
 def widget_script(max_chars: int, retention_days: int) -> bytes:
     """``static/widget.js`` with its texts (from prompts/widget.*.yaml) and limits filled in; the other
     {placeholders} are filled in by the script itself."""
-    keys = [k for k in yaml.safe_load((PROMPTS / "widget.nl.yaml").read_text(encoding="utf-8"))
-            if k.startswith("widget.ui.")]
     texts = {lang.value: {k.removeprefix("widget.ui."): T(k, lang).replace("{retention}", str(int(retention_days)))
-                          for k in keys} for lang in Language}
+                          for k in keys("widget.ui.")} for lang in Language}
     # Escaped so no text can close the script or break a JS string literal.
     blob = json.dumps(texts, ensure_ascii=True).replace("</", "<\\/")
     source = (STATIC / "widget.js").read_text(encoding="utf-8")

@@ -1,7 +1,9 @@
-"""User-facing texts, read from ``prompts/*.<lang>.yaml`` (never written in code).
+"""Every user-facing text, read from ``prompts/*.<lang>.yaml`` (never written in code).
 
-``texts.<lang>.yaml`` holds the engine's texts; each channel keeps its own file
-(``telegram.<lang>.yaml``, ``widget.<lang>.yaml``); keys must not repeat across files.
+One file per area: ``texts`` (the engine), ``answerability``, ``urgent``, ``widget`` (widget and REST
+API), ``telegram``, ``queue`` (hand-over labels and the wrapper of an advisor's reply) and ``console``
+(Dutch only: the advisors' console has no English). Keys must not repeat across files;
+tests/test_i18n.py checks that every language has the same keys and placeholders as Dutch.
 
 Dutch is the reference: a key missing in another language falls back to Dutch,
 a key missing in Dutch is a programming error.
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 DEFAULT = "nl"
 
 
@@ -38,3 +40,13 @@ def text(key: str, lang: str = DEFAULT, **fmt) -> str:
     if template is None:
         template = _load(DEFAULT)[key]  # KeyError: an unknown key is a bug
     return template.format(**fmt) if fmt else template
+
+
+def keys(prefix: str) -> list[str]:
+    """The Dutch keys under ``prefix``, in file order (the widget script ships its ``widget.ui.*``)."""
+    return [k for k in _load(DEFAULT) if k.startswith(prefix)]
+
+
+def labels(prefix: str, lang: str = DEFAULT) -> dict[str, str]:
+    """``{suffix: text}`` for every key under ``prefix.``: a table of labels (statuses, kinds, reasons)."""
+    return {k.removeprefix(prefix + "."): text(k, lang) for k in keys(prefix + ".")}
