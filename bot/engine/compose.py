@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from bot.index import text as T
 from bot.index.antecedent import Sentence, quotable_span, sentences
+from bot.index.sentences import split_sentences
 from bot.retrieval.passage import Passage
 
 MIN_SENTENCE_CHARS = 25
@@ -30,6 +31,7 @@ LEAD_CHARS = 400  # an opening of two sentences (one leaning on the other) at mo
 SECOND_PLACE = 0.75  # a second place only when its best sentence scores this close to the first
 ADVICE_BOOST = 1.6
 COUNTER_PENALTY = 0.3
+NARRATIVE_WEIGHT = 0.5  # a word only in the situation told around the question, against 1 in the question
 
 _ASKS_ADVICE = re.compile(
     r"\b(raadt|raad|advies|adviseert|aanpak|aanpakken|wat (moet|moeten|kan|kunnen|doe|doen)|"
@@ -151,8 +153,23 @@ def _mistakes(sents: tuple[Sentence, ...], heading: str) -> set[int]:
     return out
 
 
+def _question_terms(question: str) -> Counter:
+    """The question's words, weighted: a practitioner describes the situation, then asks ("... nu bellen er al
+    journalisten. Biedt ESS iets aan waar wij kunnen leren ...?"). The sentence that asks says what the answer
+    is about; words only in the story around it count for less, or the sentence that retells the story wins."""
+    parts = split_sentences(" ".join(question.split()))
+    asked = [p for p in parts if p.rstrip(" \"'’”)").endswith("?")]
+    if len(parts) < 2 or not asked:
+        return Counter(T.tokens(question))
+    terms = Counter(T.tokens(" ".join(asked)))
+    for t in T.tokens(" ".join(p for p in parts if p not in asked)):
+        if t not in terms:
+            terms[t] = NARRATIVE_WEIGHT
+    return terms
+
+
 def _score_all(question: str, expansion: str, pool: list[Passage]):
-    q_terms = Counter(T.tokens(question))
+    q_terms = _question_terms(question)
     for t in T.tokens(expansion):
         q_terms[t] = max(q_terms[t], 0.5)
     df: Counter = Counter()

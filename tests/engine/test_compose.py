@@ -190,3 +190,12 @@ def test_an_opening_from_the_middle_of_a_unit_is_not_repeated_in_its_quote():
     assert comp.lead.startswith("Bel bij spanningen eerst de wijkagent"), comp.lead
     assert rendered.count("Bel bij spanningen eerst") == 1, rendered
     assert "Jongerenwerkers zien spanningen vaak als eersten." in rendered  # the rest of the unit stays
+
+
+def test_the_sentence_that_asks_outweighs_the_story_around_it():
+    """A practitioner tells the situation, then asks: the opening answers the ask, it does not retell the story."""
+    text = ("Er is een demonstratie aangekondigd bij de moskee op zaterdag. "
+            "In het kennisnetwerk oefenen moskeebesturen met een woordvoerder hoe zij de pers te woord staan.")
+    p = _p(text, "Media")
+    question = "Bij onze moskee is voor zaterdag een demonstratie aangekondigd. Hoe leren wij de pers te woord te staan?"
+    assert compose(question, "", [p]).lead.startswith("In het kennisnetwerk oefenen"), compose(question, "", [p]).lead
