@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.observability.outages import OUTAGE_CLASSES, RETRY_AFTER_S, is_outage
 
 from .security import CsrfFailed, Forbidden, NotLoggedIn
 from .views import render
@@ -41,13 +42,15 @@ async def csrf_failed(request: Request, exc: CsrfFailed):
                           "probeer het nog eens.")
 
 
-async def database_down(request: Request, exc: OperationalError):
-    # A restarting database is seconds of "try again", not a 500 with a stack trace.
+async def database_down(request: Request, exc: Exception):
+    # A restarting database is seconds of "try again", not a 500 with a stack trace (the API says the same).
+    if not is_outage(exc):
+        raise exc
     log.error("console: database unavailable (%s)", type(exc).__name__)
     response = render(request, "error.html", 503, title="Even niet beschikbaar",
                       message="De database is even niet bereikbaar. Probeer het over enkele seconden opnieuw. "
                               "/ The database is briefly unavailable; try again in a few seconds.")
-    response.headers["Retry-After"] = "5"
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
@@ -57,7 +60,7 @@ async def http_error(request: Request, exc: StarletteHTTPException):
 
 
 HANDLERS = {NotLoggedIn: not_logged_in, Forbidden: forbidden, CsrfFailed: csrf_failed,
-            OperationalError: database_down, StarletteHTTPException: http_error}
+            StarletteHTTPException: http_error, **dict.fromkeys(OUTAGE_CLASSES, database_down)}
 
 
 def install(app: FastAPI) -> None:

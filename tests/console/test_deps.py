@@ -44,3 +44,21 @@ def test_role_checks_build_on_the_overridden_actor(world, client):
     assert client.post("/logout", data={"csrf": "other"}).status_code == 403  # the override's token counts
     assert client.post("/logout", data={"csrf": "t0ken"}).status_code == 303
 
+
+
+def test_an_outage_the_api_would_answer_503_is_the_consoles_503_page_too(world, client):
+    """One rule for both surfaces (bot/observability/outages.py): the vector store down while an advisor works
+    is "try again in a few seconds", with the API's Retry-After, not a 500."""
+    from bot.index.vectors import VectorStoreUnavailable
+    from bot.observability.outages import RETRY_AFTER_S, is_outage
+
+    class Queue:
+        def claim_next(self, advisor_id):
+            raise VectorStoreUnavailable("chroma is restarting")
+
+    csrf = logged_in(client, "advisor")
+    world.app.dependency_overrides[get_queue] = Queue
+    r = client.post("/queue/claim-next", data={"csrf": csrf})
+    assert is_outage(VectorStoreUnavailable("x"))
+    assert r.status_code == 503 and r.headers["retry-after"] == str(RETRY_AFTER_S)
+    assert "even niet bereikbaar" in r.text

@@ -18,18 +18,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from psycopg import OperationalError as PgOperationalError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.channels.ratelimit import RateLimited
 from bot.channels.urgent import static_guidance
 from bot.engine.rejections import MessageRejected, Rejection, check_text
 from bot.i18n import text as T
-from bot.index.vectors import VectorStoreUnavailable
+from bot.observability.outages import RETRY_AFTER_S, is_outage
 
-from .models import Language
+from .models import Language, S
 from .sse import EVENT_SCHEMA, EVENT_STREAM, Event, event
 
 log = logging.getLogger(__name__)
@@ -78,20 +76,11 @@ class ApiError(Exception):
         return body
 
 
-# A database or Chroma restart takes seconds: clients (and proxies) wait this long before trying again.
-UNAVAILABLE_RETRY_AFTER_S = 5
+UNAVAILABLE_RETRY_AFTER_S = RETRY_AFTER_S  # the console's 503 page says the same (bot.observability.outages)
 
 
 def unavailable() -> ApiError:
     return ApiError(ErrorCode.UNAVAILABLE, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
-
-
-def is_unavailable(exc: BaseException) -> bool:
-    """The database or the vector store cannot be reached right now: worth retrying, not a bug (500)."""
-    # psycopg's own error: raised where SQLAlchemy does not wrap it; connection_invalidated: SQLAlchemy saw a
-    # disconnect, whatever class the driver gave it.
-    return (isinstance(exc, (VectorStoreUnavailable, OperationalError, PgOperationalError))
-            or (isinstance(exc, DBAPIError) and exc.connection_invalidated))
 
 
 def rate_limited(retry_after: float) -> ApiError:
@@ -115,13 +104,8 @@ class ErrorResponse(BaseModel):
 
 def error_responses(*statuses: int, stream: bool = False) -> dict[int, dict]:
     """OpenAPI ``responses``; ``stream``: a client asking for text/event-stream gets the error as an event."""
-    descriptions = {400: "Ongeldig verzoek / Bad request", 401: "Geen of onjuiste API-sleutel / Missing or wrong "
-                    "API key", 403: "Niet toegestaan / Forbidden", 404: "Onbekend gesprek / Unknown conversation",
-                    409: "Niets om door te zetten / Nothing to hand over", 413: "Te groot / Too large",
-                    422: "Ongeldige velden / Invalid fields", 429: "Te veel verzoeken / Too many requests",
-                    503: "Tijdelijk niet beschikbaar / Temporarily unavailable"}
     extra = {"content": {EVENT_STREAM: {"schema": EVENT_SCHEMA}}} if stream else {}
-    return {s: {"model": ErrorResponse, "description": descriptions[s], **extra} for s in statuses}
+    return {s: {"model": ErrorResponse, "description": S(f"api.doc.status.{s}"), **extra} for s in statuses}
 
 
 def render(request: Request, err: ApiError) -> Response:
@@ -217,7 +201,7 @@ def guarded_route(max_body: int | Callable[[Request], int],
                         raise
                     response = render(request, ApiError(ErrorCode.INVALID_JSON))  # FastAPI could not parse the body
                 except Exception as exc:  # a dependency that is down, wherever the handler touched it
-                    if not is_unavailable(exc):
+                    if not is_outage(exc):
                         raise
                     log.error("unavailable: %s", type(exc).__name__)  # the type only: never message text
                     response = render(request, unavailable())
@@ -239,7 +223,7 @@ async def call_gateway(fn, *args, **kw):
     except MessageRejected as exc:  # empty, too long, no words (the engine checks again): each its own code
         raise refused(exc) from None
     except Exception as exc:
-        if not is_unavailable(exc):
+        if not is_outage(exc):
             raise
         log.error("gateway unavailable: %s", type(exc).__name__)  # the type only: never message text
         raise unavailable() from None
