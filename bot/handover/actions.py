@@ -9,22 +9,19 @@ import secrets
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from bot.i18n import labels, text as T
 from bot.privacy import get_redactor
 from bot.storage.audit import audit
 from bot.storage.models import (ANSWERED, CLAIMED, CLOSED, NEEDS_INFO, NEW, OPEN_STATES, REOPENED, Advisor, Delivery,
-                                Message, Priority, Reply, Status, Team, Ticket)
+                                Message, Priority, Reply, Team, Ticket)
 
 from . import access
 from .policy import QueuePart, TicketError
 
 QUEUES = ("mine", "team", "urgent", "overdue", "waiting", "answered")
 
-STATUS_NL = {Status.NEW: "nieuw", Status.CLAIMED: "in behandeling", Status.NEEDS_INFO: "wacht op vrager",
-             Status.ANSWERED: "beantwoord", Status.CLOSED: "gesloten", Status.REOPENED: "heropend"}
-
-KIND_NL = {"NAAM": "naam", "TELEFOON": "telefoonnummer", "EMAIL": "e-mailadres", "BSN": "BSN", "IBAN": "IBAN",
-           "ADRES": "adres", "POSTCODE": "postcode", "KENTEKEN": "kenteken", "GEBOORTEDATUM": "geboortedatum",
-           "ACCOUNT": "account of gebruikersnaam", "SCHOOL": "school en klas van een kind"}
+STATUS_NL = labels("console.status")  # status value -> Dutch label
+KIND_NL = labels("console.kind")  # the redactor's kind (NAAM, EMAIL, ...) -> Dutch label
 
 
 class PersonalDataInReply(TicketError):
@@ -243,12 +240,7 @@ def _status_nl(status: str) -> str:
 
 def _with_ref(text: str, ticket: Ticket, kind: str) -> str:
     """What the asker receives: the advisor's text, headed by the ticket it answers."""
-    if ticket.language == "en":
-        head = (f"Reply from an ESS advisor to your question {ticket.ref}:" if kind == "answer" else
-                f"An ESS advisor has a question about your question {ticket.ref}:")
-        tail = "" if kind == "answer" else "\n\nJust reply to this message."
-    else:
-        head = (f"Antwoord van een ESS-adviseur op uw vraag {ticket.ref}:" if kind == "answer" else
-                f"Een ESS-adviseur heeft een vraag over uw vraag {ticket.ref}:")
-        tail = "" if kind == "answer" else "\n\nU kunt gewoon op dit bericht antwoorden."
-    return f"{head}\n\n{text}{tail}"
+    lang = "en" if ticket.language == "en" else "nl"
+    if kind == "answer":
+        return f"{T('queue.reply.answer', lang, ref=ticket.ref)}\n\n{text}"
+    return f"{T('queue.reply.ask', lang, ref=ticket.ref)}\n\n{text}\n\n{T('queue.reply.ask_tail', lang)}"

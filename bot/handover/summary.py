@@ -7,28 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import labels, text as T
 from bot.storage.models import Message, Reason, Ticket, parse_reason
 
-REASONS_NL = {
-    Reason.LOW_CONFIDENCE: "De kennisbank gaf geen betrouwbaar antwoord.",
-    Reason.ASKED_FOR_HUMAN: "De vrager wil iemand spreken.",
-    Reason.OUT_OF_SCOPE: "De vraag valt buiten wat de ESS doet.",
-    Reason.NEGATIVE_FEEDBACK: "De vrager vond het antwoord niet nuttig.",
-    Reason.UNAVAILABLE: "De zoekfunctie was niet beschikbaar.",
-    Reason.NOT_IN_SOURCES: "De handreikingen gaan over het onderwerp, maar bevatten niet wat gevraagd wordt.",
-}
-SCOPES_NL = {"legal": "juridisch advies", "funding": "financiering", "contact": "contactgegevens of namen",
-             "other_organisation": "een andere organisatie", "amount": "een bedrag", "date": "een datum of termijn",
-             "percentage": "een percentage", "count": "een aantal", "ranking": "wat het beste werkt",
-             "current_status": "de huidige stand van zaken", "which_place": "welke plaats of organisatie",
-             "diagnosis": "een oordeel over één persoon", "operational": "een besluit in een concrete zaak"}
-URGENT_NL = {"self_harm": "suïcide of zelfbeschadiging", "violence_now": "geweld op dit moment",
-             "violence_planned": "aangekondigd geweld", "place_of_worship": "gebedshuis of opvang bedreigd",
-             "child_in_danger": "kind in gevaar", "extortion_threat": "afpersing of intimidatie",
-             "crowd_unrest": "menigte of rellen", "doxxing_threat": "adres gedeeld met dreiging",
-             # categories of tickets from before 2026-12
-             "violence": "dreigend geweld", "weapon": "wapens", "threat": "bedreiging", "arson": "brandstichting",
-             "riot": "rellen", "minor_danger": "minderjarige in gevaar", "intimidation": "criminele intimidatie"}
+# Dutch labels by stored value (prompts/console.nl.yaml); an unknown value shows as stored.
+REASONS_NL = labels("console.reason")
+SCOPES_NL = labels("console.scope")
+URGENT_NL = labels("console.urgent")
 
 
 def reason_nl(stored: str) -> str:
@@ -36,10 +21,9 @@ def reason_nl(stored: str) -> str:
     if reason in (Reason.URGENT, Reason.URGENT_POSSIBLE):
         # older tickets may list several categories, comma-separated
         cats = ", ".join(URGENT_NL.get(c, c) for c in (detail or "").split(",") if c)
-        if reason == Reason.URGENT:
-            return "Urgent: " + (cats or "acute situatie") + ". De vrager kreeg direct 112/113-informatie."
-        return ("Mogelijk acuut: " + (cats or "mogelijk gevaar") + ". Controleer of er gevaar is; de "
-                "vrager kreeg 112/113-informatie en daarna het antwoord uit de kennisbank.")
+        case = "urgent" if reason == Reason.URGENT else "possible"
+        return T(f"console.urgent_case.{case}",
+                 categories=cats or T(f"console.urgent_case.{case}_none"))
     text = REASONS_NL.get(reason, reason)
     if detail:
         text += f" ({SCOPES_NL.get(detail, detail)})"
