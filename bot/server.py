@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot.channels.registry import CHANNELS
+from bot.i18n import text as T
 from bot.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,8 @@ def create_server(settings, rt: Runtime | None = None) -> FastAPI:
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     @app.api_route("/widget/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def not_found(rest: str):  # machine clients get JSON, not the console's HTML error page
-        return JSONResponse({"error": {"code": "not_found", "message_nl": "Onbekend adres.",
-                                       "message_en": "Unknown path."}}, status_code=404)
+        return JSONResponse({"error": {"code": "not_found", "message_nl": T("api.error.not_found", "nl"),
+                                       "message_en": T("api.error.not_found", "en")}}, status_code=404)
 
     from bot.observability import install  # observability: /metrics, /readyz, request metrics
 

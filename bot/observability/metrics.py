@@ -19,6 +19,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.routing import Mount
 
+from bot.i18n import text as T
+
 log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -145,8 +147,8 @@ def metrics_router(db, token: str | None = None) -> APIRouter:
     @router.get("/metrics", include_in_schema=False)
     def metrics(request: Request):
         if not may_scrape(request, token):
-            return JSONResponse({"error": {"code": "forbidden", "message_nl": "Geen toegang.",
-                                           "message_en": "Forbidden."}}, status_code=403)
+            return JSONResponse({"error": {"code": "forbidden", "message_nl": T("api.error.forbidden", "nl"),
+                                           "message_en": T("api.error.forbidden", "en")}}, status_code=403)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -43,6 +43,11 @@ def D(key: str) -> str:
     return f"{T(key, 'nl')}\n\n{T(key, 'en')}"
 
 
+def S(key: str) -> str:
+    """A short schema text (summary, status) on one line: Dutch / English."""
+    return f"{T(key, 'nl')} / {T(key, 'en')}"
+
+
 def clean_text(value: str) -> str:
     """NUL bytes cannot be stored (PostgreSQL) and lone surrogates cannot be encoded: neither is text."""
     return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")

@@ -22,8 +22,8 @@ from bot.i18n import text as T
 from . import live, sse
 from .deps import ApiLimitDep, GatewayDep, PartnersDep, SettingsDep, WebChannel, message_body_limit
 from .errors import ApiError, ErrorCode, admit, call_gateway, error_responses, guarded_route, hit
-from .models import (CONVERSATION, D, AdvisorIn, FeedbackIn, HandedOver, MaybeOutcome, MessageIn, OutcomeOut,
-                     Replies)
+from .models import (CONVERSATION, D, S, AdvisorIn, FeedbackIn, HandedOver, MaybeOutcome, MessageIn,
+                     OutcomeOut, Replies)
 
 CHANNEL = WebChannel.API
 api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description=D("api.doc.api_key"))
@@ -75,14 +75,14 @@ router = APIRouter(prefix="/api/v1", route_class=guarded_route(message_body_limi
 common = error_responses(400, 401, 413, 422, 429, 503)
 
 
-@router.post("/messages", response_model=OutcomeOut, responses=common, summary="Vraag stellen / Ask",
+@router.post("/messages", response_model=OutcomeOut, responses=common, summary=S("api.doc.summary.messages"),
              description=D("api.doc.messages"))
 async def messages(request: Request, body: MessageIn, name: Partner, settings: SettingsDep, gateway: GatewayDep,
                    limit: ApiLimitDep) -> dict:
     return sse.outcome_dict(await answer(request, body, name, settings.max_message_chars, gateway, limit))
 
 
-@router.post("/messages/stream", response_class=Response, summary="Vraag stellen, gestreamd / Ask, streamed",
+@router.post("/messages/stream", response_class=Response, summary=S("api.doc.summary.stream"),
              description=D("api.doc.stream"),
              responses={200: {"content": {sse.EVENT_STREAM: {"schema": sse.EVENT_SCHEMA}},
                               "description": D("api.doc.stream_events")},
@@ -94,7 +94,7 @@ async def messages_stream(request: Request, body: MessageIn, name: Partner, sett
 
 
 @router.post("/conversations/{conversation_id}/feedback", response_model=MaybeOutcome, responses=common,
-             summary="Feedback / Feedback", description=D("api.doc.feedback"))
+             summary=S("api.doc.summary.feedback"), description=D("api.doc.feedback"))
 async def feedback(request: Request, body: FeedbackIn, conversation_id: ConversationId, name: CountedPartner,
                    gateway: GatewayDep) -> dict:
     request.state.lang = body.language
@@ -105,7 +105,7 @@ async def feedback(request: Request, body: FeedbackIn, conversation_id: Conversa
 
 
 @router.post("/conversations/{conversation_id}/advisor", response_model=HandedOver,
-             responses={**common, **error_responses(409)}, summary="Naar een adviseur / To an advisor",
+             responses={**common, **error_responses(409)}, summary=S("api.doc.summary.advisor"),
              description=D("api.doc.advisor"))
 async def advisor(request: Request, conversation_id: ConversationId, name: Partner, settings: SettingsDep,
                   gateway: GatewayDep, limit: ApiLimitDep, body: AdvisorIn | None = Body(None)) -> dict:
@@ -123,8 +123,8 @@ async def advisor(request: Request, conversation_id: ConversationId, name: Partn
 
 
 @router.get("/conversations/{conversation_id}/replies", response_model=Replies,
-            responses=error_responses(400, 401, 422, 429, 503), summary="Antwoorden van adviseurs / "
-            "Advisor replies", description=D("api.doc.replies"))
+            responses=error_responses(400, 401, 422, 429, 503), summary=S("api.doc.summary.replies"),
+            description=D("api.doc.replies"))
 async def replies(conversation_id: ConversationId, name: CountedPartner, gateway: GatewayDep,
                   after: int = Query(0, ge=0, le=2**62, description=D("api.doc.after"))) -> dict:
     rows = await call_gateway(gateway.replies, ids(gateway, name, conversation_id)[1], after=after)
