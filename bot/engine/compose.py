@@ -26,6 +26,7 @@ from bot.retrieval.passage import Passage
 
 MIN_SENTENCE_CHARS = 25
 QUOTE_CHARS = 650  # a quoted unit longer than this is cut at a sentence around the best one
+LIST_CHARS = 1000  # a lead-in with its list may be this long; it is trimmed before the lead-in, never in the list
 TOTAL_CHARS = 1100
 LEAD_CHARS = 400  # an opening of two sentences (one leaning on the other) at most this long
 SECOND_PLACE = 0.75  # a second place only when its best sentence scores this close to the first
@@ -223,10 +224,12 @@ def _unit(sents: tuple[Sentence, ...], i: int) -> tuple[int, int] | None:
         lead = quotable_span(list(sents), start - 1)
         if lead is not None and lead[1] >= end and sum(len(s.text) for s in sents[lead[0]:lead[1]]) <= QUOTE_CHARS:
             start, end = lead
-    while end - start > 1 and sum(len(s.text) for s in sents[start:end]) > QUOTE_CHARS:
-        if end - 1 > i and not sents[end - 2].leans_forward:
+    # a list after its lead-in is kept whole ("geeft vier aanwijzingen:" and three of them is a fragment)
+    in_list = any(sents[k].leans_forward for k in range(start, end - 1))
+    while end - start > 1 and sum(len(s.text) for s in sents[start:end]) > (LIST_CHARS if in_list else QUOTE_CHARS):
+        if end - 1 > i and not sents[end - 2].leans_forward and not in_list:
             end -= 1
-        elif start < i and not sents[start + 1].leans_back:
+        elif start < i and not sents[start + 1].leans_back and not sents[start].leans_forward:
             start += 1
         else:
             break

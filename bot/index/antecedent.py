@@ -12,7 +12,8 @@ needs (then it must not be quoted).
     span = quotable_span(sents, i)           # (start, end) to quote sents[start:end], or None
 
 Cues are Dutch (and a few English): sentence-initial demonstratives and
-connectives ("Dit", "Deze", "Daarnaast", "Bovendien", "Hierdoor", "Ook", "Zo", "In die zin"),
+connectives ("Dit", "Deze", "Daarnaast", "Bovendien", "Hierdoor", "Ook", "In die zin"; not "Zo", which
+mostly reads alone and, when it opened an answer, was the answer: second reading pass),
 a demonstrative determiner among the first words ("In deze brochure"),
 references anywhere in the sentence to figures, tables and earlier text ("dit
 laatste", "onderstaande", "zoals eerder genoemd"), and lead-ins ending in a colon.
@@ -35,7 +36,7 @@ _OPENERS = re.compile(
     r"daarvoor|daarop|daaruit|daartoe|daarentegen|daarna|bovendien|tevens|verder|ook|eveneens|hierdoor|hiermee|"
     r"hierbij|hiervoor|hierin|hieruit|hierop|hiertoe|hierna|echter|toch|dus|vandaar|desondanks|niettemin|evenwel|"
     r"anderzijds|ten tweede|ten derde|ten vierde|ten slotte|tenslotte|tot slot|vervolgens|maar|en|want|zij|ze|hij|"
-    r"hun|hen|zo(?!\s+\w+\s+(?:mogelijk|als|dat)\b)|aldus|op (?:die|deze|dezelfde) (?:manier|wijze)|in (?:die|deze|dat|dit) (?:zin|geval|verband|kader)|"
+    r"hun|hen|aldus|op (?:die|deze|dezelfde) (?:manier|wijze)|in (?:die|deze|dat|dit) (?:zin|geval|verband|kader)|"
     r"volgens (?:hen|hem|haar|hun|deze|die)|this|these|that|those|moreover|furthermore|however|therefore|also|"
     r"besides|they|it|thus|in this way)\b",
     re.I)

@@ -199,3 +199,24 @@ def test_the_sentence_that_asks_outweighs_the_story_around_it():
     p = _p(text, "Media")
     question = "Bij onze moskee is voor zaterdag een demonstratie aangekondigd. Hoe leren wij de pers te woord te staan?"
     assert compose(question, "", [p]).lead.startswith("In het kennisnetwerk oefenen"), compose(question, "", [p]).lead
+
+
+def test_a_long_list_after_its_lead_in_is_quoted_whole():
+    """A unit longer than a quote may be is trimmed around its list, never inside it: "geeft vier aanwijzingen:"
+    followed by three of them is a fragment (seen on the sample knowledge base)."""
+    items = [f"{verb} {rest}" for verb, rest in (
+        ("Kies", "een andere doelgroep: richt u op de grote middengroep die nog geen kant heeft gekozen, in plaats "
+                 "van op de twee kopstukken die het gesprek steeds naar zich toe trekken."),
+        ("Zoek", "een ander onderwerp: ga niet in op de stellingen van de uitersten, maar zoek uit welke vragen en "
+                 "zorgen er bij de middengroep leven en begin daar het gesprek."),
+        ("Bepaal", "uw positie bewust: sluit aan bij het midden, en laat soms liever de overheid het mikpunt van "
+                   "kritiek zijn dan dat groepen elkaar blijven aanvallen."),
+        ("Let", "op uw toon: vermijd woorden die mensen indelen in wij en zij of in goed en fout, ook als u het "
+                "met een van beide kanten eens bent."))]
+    text = ("Het gesprek aangaan met de twee uitersten lijkt logisch, maar versterkt vaak de tegenstelling. "
+            "De aanpak geeft vier aanwijzingen:\n\n" + "\n\n".join(items))
+    p = _p(text, "Vier manieren")
+    rendered = render_composition(compose("Welke aanwijzingen geeft de aanpak bij polarisatie?", "", [p]), {0: 1}, [p])
+    assert "geeft vier aanwijzingen:" in rendered
+    for item in items:
+        assert item in rendered, item
