@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 
 from bot.channels.gateway import Gateway
 from bot.channels.web.deps import get_gateway
+from bot.channels.web.sites import Sites, conversation_id
 from bot.channels.web.sse import parse
+from bot.i18n import text as T
 from .world import (ORIGIN, OTHER_ORIGIN, OTHER_SITE, QUESTION, SITE, SOURCE_URL, URGENT, TooLongForTheEngine,
                     World)
 
@@ -197,3 +199,69 @@ def test_the_gateway_is_a_dependency_and_a_refusal_behind_it_keeps_its_code(worl
         r = ask(client, start(client), QUESTION)
     [(name, error), _] = parse(r.text)
     assert r.status_code == 413 and name == "error" and error["code"] == "too_long" and "123" in error["message"]
+
+
+def history(client, token, site=SITE, **headers):
+    return client.get(f"/widget/conversations/{token}/history?site={site}", headers=headers)
+
+
+def test_history_brings_back_the_whole_conversation_as_stored_for_the_token_holder_only(client, world):
+    token = start(client)
+    assert history(client, token).json() == {"messages": []}
+    ask(client, token, QUESTION)
+    ask(client, token, "Mijn naam is Jan de Vries, bel me op 0612345678. Hoe pak ik dat aan?")
+    ref = client.post(f"/widget/conversations/{token}/advisor?site={SITE}", json={}).json()["outcome"]["ticket_ref"]
+    world.queue.reply(ref, world.advisor, "Begin met een gesprek met de middengroep.")
+    assert world.deliver() == 1
+
+    r = history(client, token)
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+    got = r.json()["messages"]
+    assert [(m["author"], m.get("kind")) for m in got] == [
+        ("asker", None), ("bot", "answer"), ("asker", None), ("bot", got[3]["kind"]), ("bot", "handover"),
+        ("advisor", None)]
+    assert got[0]["text"] == QUESTION and "middengroep" in got[1]["text"] and not got[1]["shortened"]
+    assert "[1]" in got[1]["text"] and not got[1]["text"].startswith("[answer]")  # the stored tag is a field
+    # redacted as stored: the name and number never come back
+    assert "Jan" not in got[2]["text"] and "0612345678" not in got[2]["text"] and "[TELEFOON]" in got[2]["text"]
+    assert ref in got[4]["text"]
+    assert got[5]["ticket_ref"] == ref and got[5]["text"].endswith("middengroep.") and got[5]["id"] >= 1
+    assert [m["at"] for m in got] == sorted(m["at"] for m in got) and got[0]["at"].endswith("+00:00")
+
+    # nobody else: another conversation, another site, a forged or damaged token, a page of another origin
+    assert history(client, start(client)).json() == {"messages": []}
+    assert history(client, token, site=OTHER_SITE, Origin=OTHER_ORIGIN).status_code == 404
+    forged = token.split(".")[0] + "." + token.split(".")[1] + "." + "A" * 22
+    for bad in (forged, "kapot"):
+        assert history(client, bad).json()["error"]["code"] == "unknown_conversation"
+    elsewhere = history(client, token, Origin="https://evil.example")
+    assert elsewhere.status_code == 403 and "access-control-allow-origin" not in elsewhere.headers
+
+
+def test_history_ends_with_retention(client, world):
+    sites = Sites(world.settings)
+    old = Sites(world.settings, today=lambda: sites.today() - world.settings.retention_days - 1).issue(SITE)
+    assert history(client, old).json()["error"]["code"] == "unknown_conversation"
+    recent = Sites(world.settings, today=lambda: sites.today() - world.settings.retention_days).issue(SITE)
+    assert history(client, recent).status_code == 200
+
+
+def test_a_long_answer_comes_back_as_stored_shortened_and_marked(client, world):
+    token = start(client)
+    ask(client, token, QUESTION)
+    long = "Een lang antwoord. " * 40
+    world.engine.conversations.finish(conversation_id(token), None, f"[answer] {long[:500]}")  # as the engine stores
+    last = history(client, token).json()["messages"][-1]
+    assert last["shortened"] and last["text"] == long[:500] + "…" and last["kind"] == "answer"
+
+
+def test_the_ai_notice_tells_the_truth_about_reaching_a_person(client):
+    """The widget's notice says which sentence reaches a person: that sentence hands over, in both languages."""
+    for lang in ("nl", "en"):
+        notice = T("widget.ui.ai_notice", lang)
+        sentence = notice.split("“")[1].split("”")[0]
+        token = start(client)
+        r = client.post(f"/widget/conversations/{token}/messages?site={SITE}", json={"text": sentence, "language": lang},
+                        headers={"Accept": "text/event-stream"})
+        meta = parse(r.text)[0][1]
+        assert meta["kind"] == "handover" and meta["ticket_ref"], (lang, sentence)

@@ -1,18 +1,21 @@
 """The chat widget's API under ``/widget``: the script, conversations, streamed answers, feedback,
-hand-over and advisor replies. Every call (preflight included) must come from an origin listed for
-its site key. The server never stores a conversation token, only its SHA-256."""
+hand-over, advisor replies and the conversation so far. Every call (preflight included) must come from an
+origin listed for its site key. The server never stores a conversation token, only its SHA-256."""
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request, Response
+from sqlalchemy import select
 
 from bot.channels.ratelimit import FairLimit, RateLimited
 from bot.i18n import keys, text as T
+from bot.storage.models import Message as StoredMessage
 
 from . import live, sse
 from .deps import (BusDep, GatewayDep, ReadLimitDep, SettingsDep, SiteLimitDep, SitesDep, WebChannel,
@@ -22,6 +25,9 @@ from .models import Advisor, Feedback, Language, Message, Start
 from .sites import Sites, conversation_id, cors_headers, preflight_headers, token_hash
 
 STATIC = Path(__file__).parent / "static"
+HISTORY_MAX = 200  # the newest messages a reloaded widget shows; retention deletes older ones anyway
+STORED_ANSWER_CHARS = 500  # the engine stores an answer as "[kind] " + its first 500 characters
+_KIND_TAG = re.compile(r"^\[(answer|handover|urgent)\] ?")
 SCRIPT_MAX_AGE = 300  # short, so a new widget reaches every site within minutes; ETag avoids re-downloads
 CHANNEL = WebChannel.WIDGET
 
@@ -80,6 +86,32 @@ def conversation(request: Request, sites: SitesDep, token: Annotated[str, PathPa
 
 
 Token = Annotated[str, Depends(conversation)]
+
+
+def stored_history(gateway, conversation_id: str) -> list[dict]:
+    """The conversation as stored, oldest first: the asker's questions and the bot's answers (redacted, from
+    ``messages``) and the advisors' replies as delivered (``inbox``, whose ids the widget's live stream
+    continues from). An answer is stored shortened and without its sources: it comes back as stored."""
+    with gateway.db.session() as s:
+        rows = s.scalars(select(StoredMessage).where(StoredMessage.conversation_id == conversation_id,
+                                                     StoredMessage.author.in_(("asker", "assistant")))
+                         .order_by(StoredMessage.at.desc(), StoredMessage.id.desc()).limit(HISTORY_MAX)).all()
+        said = [(m.at, m.id, _said(m.author, m.text, m.at)) for m in rows]
+    # advisors' replies come from the inbox (what the asker was sent), not their copy in messages
+    replied = [(r.created_at, r.id, {"author": "advisor", "id": r.id, "ticket_ref": r.ticket_ref, "text": r.text,
+                                     "at": r.created_at.isoformat()}) for r in gateway.replies(conversation_id)]
+    merged = sorted(said + replied, key=lambda row: (row[0], row[2]["author"] == "advisor", row[1]))
+    return [row[2] for row in merged[-HISTORY_MAX:]]
+
+
+def _said(author: str, text: str, at) -> dict:
+    if author == "asker":
+        return {"author": "asker", "text": text, "at": at.isoformat()}
+    tag = _KIND_TAG.match(text)
+    body = text[tag.end():] if tag else text
+    shortened = len(body) >= STORED_ANSWER_CHARS
+    return {"author": "bot", "kind": tag.group(1) if tag else None, "text": body + ("…" if shortened else ""),
+            "shortened": shortened, "at": at.isoformat()}
 
 router = APIRouter(prefix="/widget", route_class=guarded_route(message_body_limit, decorate), include_in_schema=False)
 
@@ -151,6 +183,14 @@ async def replies(token: Token, gateway: GatewayDep, limit: ReadLimitDep,
     hit(limit, token_hash(token))
     rows = await call_gateway(gateway.replies, conversation_id(token), after=after)
     return {"replies": [live.reply_dict(r) for r in rows]}
+
+
+@router.get("/conversations/{token}/history")
+async def history(token: Token, gateway: GatewayDep, limit: ReadLimitDep) -> dict:
+    """What a reloaded widget shows again: only for the holder of the token, only within retention (the token
+    expires with it, the messages are deleted with it)."""
+    hit(limit, token_hash(token))
+    return {"messages": await call_gateway(stored_history, gateway, conversation_id(token))}
 
 
 @router.get("/conversations/{token}/events")

@@ -275,7 +275,7 @@
     bubble("user", t.you, text);
     var node = bubble("bot", t.bot, "");
     var body = node.querySelector(".body");
-    body.textContent = t.thinking;
+    body.textContent = t.typing;
     var started = false, kind = null, failed = false;
     setBusy(true);
     return withConversation(function (tok) {
