@@ -6,6 +6,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from bot.handover import queries, staff
 from bot.handover.accounts import AccountError
 from bot.handover.staff import AdminError
+from bot.i18n import text as T
 from bot.storage.models import ROLES
 
 from .deps import AdminAction, AdminPage, DbDep
@@ -28,7 +29,7 @@ def advisor_create(request: Request, db: DbDep, actor: AdminAction, email: str =
         staff.add_advisor(db, actor.id, email, name, password, role, team_id)
     except (AccountError, AdminError) as exc:
         return redirect(request, "/admin/advisors", str(exc), error=True)
-    return redirect(request, "/admin/advisors", "Account aangemaakt.")
+    return redirect(request, "/admin/advisors", T("console.flash.account_created"))
 
 
 @router.post("/advisors/{advisor_id}")
@@ -40,7 +41,7 @@ def advisor_update(advisor_id: int, request: Request, db: DbDep, actor: AdminAct
         return redirect(request, "/admin/advisors", str(exc), error=True)
     if not found:
         raise HTTPException(404)
-    return redirect(request, "/admin/advisors", "Account bijgewerkt.")
+    return redirect(request, "/admin/advisors", T("console.flash.account_updated"))
 
 
 @router.get("/teams")
@@ -56,7 +57,7 @@ def team_create(request: Request, db: DbDep, actor: AdminAction, name: str = For
         staff.add_team(db, actor.id, name, themes, regions, backup_team_id, bool(is_default))
     except AdminError as exc:
         return redirect(request, "/admin/teams", str(exc), error=True)
-    return redirect(request, "/admin/teams", "Team aangemaakt.")
+    return redirect(request, "/admin/teams", T("console.flash.team_created"))
 
 
 @router.post("/teams/{team_id}")
@@ -70,4 +71,4 @@ def team_update(team_id: int, request: Request, db: DbDep, actor: AdminAction, n
         return redirect(request, "/admin/teams", str(exc), error=True)
     if not found:
         raise HTTPException(404)
-    return redirect(request, "/admin/teams", "Team bijgewerkt.")
+    return redirect(request, "/admin/teams", T("console.flash.team_updated"))

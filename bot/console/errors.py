@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.i18n import text as T
 from bot.observability.outages import OUTAGE_CLASSES, RETRY_AFTER_S, is_outage
 
 from .security import CsrfFailed, Forbidden, NotLoggedIn
@@ -19,7 +20,10 @@ from .views import render
 
 log = logging.getLogger(__name__)
 
-HTTP_MESSAGES = {404: "Deze pagina bestaat niet.", 405: "Deze actie is hier niet mogelijk."}
+
+def _page(key: str) -> dict:
+    """An error page's title and message (prompts/console.nl.yaml, console.page.<key>.*)."""
+    return {"title": T(f"console.page.{key}.title"), "message": T(f"console.page.{key}.message")}
 
 
 async def not_logged_in(request: Request, exc: NotLoggedIn):
@@ -27,19 +31,15 @@ async def not_logged_in(request: Request, exc: NotLoggedIn):
     if request.method in ("GET", "HEAD"):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
-    return render(request, "error.html", 401, title="Niet ingelogd",
-                  message="U bent niet (meer) ingelogd. Log opnieuw in.")
+    return render(request, "error.html", 401, **_page("not_logged_in"))
 
 
 async def forbidden(request: Request, exc: Forbidden):
-    return render(request, "error.html", 403, actor=exc.actor, title="Geen toegang",
-                  message="U heeft niet de rol die voor deze pagina nodig is.")
+    return render(request, "error.html", 403, actor=exc.actor, **_page("forbidden"))
 
 
 async def csrf_failed(request: Request, exc: CsrfFailed):
-    return render(request, "error.html", 403, title="Formulier verlopen",
-                  message="De beveiligingscode van het formulier klopt niet. Laad de pagina opnieuw en "
-                          "probeer het nog eens.")
+    return render(request, "error.html", 403, **_page("csrf"))
 
 
 async def database_down(request: Request, exc: Exception):
@@ -47,16 +47,15 @@ async def database_down(request: Request, exc: Exception):
     if not is_outage(exc):
         raise exc
     log.error("console: database unavailable (%s)", type(exc).__name__)
-    response = render(request, "error.html", 503, title="Even niet beschikbaar",
-                      message="De database is even niet bereikbaar. Probeer het over enkele seconden opnieuw. "
-                              "/ The database is briefly unavailable; try again in a few seconds.")
+    response = render(request, "error.html", 503, **_page("unavailable"))
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
 async def http_error(request: Request, exc: StarletteHTTPException):
-    return render(request, "error.html", exc.status_code, title="Fout",
-                  message=HTTP_MESSAGES.get(exc.status_code, "Er ging iets mis."))
+    known = exc.status_code in (404, 405)
+    return render(request, "error.html", exc.status_code, title=T("console.page.error.title"),
+                  message=T(f"console.page.error.{exc.status_code if known else 'other'}"))
 
 
 HANDLERS = {NotLoggedIn: not_logged_in, Forbidden: forbidden, CsrfFailed: csrf_failed,

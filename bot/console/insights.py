@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from bot.i18n import text as T
 from bot.insights.aggregate import TZ, Filters
 from bot.insights.charts import bar_chart
 from bot.insights.gaps import close_task, create_task, open_tasks
@@ -76,9 +77,9 @@ def insights_page(request: Request, db: DbDep, settings: SettingsDep, actor: Adv
                   filters: Annotated[Filters, Depends(query_filters)], embeddings: EmbeddingsDep):
     ins = collect(db, Guard.from_settings(settings), embeddings, filters)
     ov = ins.overview
-    charts = {"themes": Markup(bar_chart("Vragen per thema", ov.by_theme)),
-              "regions": Markup(bar_chart("Vragen per regio", ov.by_region)),
-              "channels": Markup(bar_chart("Vragen per kanaal", ov.by_channel)),
+    charts = {"themes": Markup(bar_chart(T("console.chart.themes"), ov.by_theme)),
+              "regions": Markup(bar_chart(T("console.chart.regions"), ov.by_region)),
+              "channels": Markup(bar_chart(T("console.chart.channels"), ov.by_channel)),
               "weeks": theme_week_charts(ov)}
     with db.session() as s:
         tasks = open_tasks(s)
@@ -94,18 +95,17 @@ async def insights_gap_task(request: Request, db: DbDep, settings: SettingsDep, 
     ins = await run_in_threadpool(collect, db, Guard.from_settings(settings), embeddings, filters)
     gap = next((g for g in ins.gaps.gaps if g.key == key), None)
     if gap is None:
-        return redirect(request, "/insights", "Dit cluster bestaat niet (meer) in deze periode.", error=True)
+        return redirect(request, "/insights", T("console.flash.cluster_gone"), error=True)
     with db.session() as s:
         made = create_task(s, actor.id, gap, f"{filters.start} – {filters.end}")
-    return redirect(request, "/insights#tasks", "Redactietaak aangemaakt." if made else
-                    "Voor dit cluster staat al een open redactietaak.")
+    return redirect(request, "/insights#tasks", T("console.flash.task_made" if made else "console.flash.task_exists"))
 
 
 @router.post("/insights/tasks/{task_id}/done")
 def insights_task_done(task_id: int, request: Request, db: DbDep, actor: EditorAction):
     with db.session() as s:
         done = close_task(s, actor.id, task_id)
-    return redirect(request, "/insights#tasks", "Taak afgerond." if done else "Deze taak is niet (meer) open.",
+    return redirect(request, "/insights#tasks", T("console.flash.task_done" if done else "console.flash.task_not_open"),
                     error=not done)
 
 

@@ -6,6 +6,7 @@ import logging
 from fastapi import APIRouter, Form, HTTPException, Request
 
 from bot.handover import queries
+from bot.i18n import text as T
 from bot.handover.learning import EntryError, citation_title
 from bot.storage.db import Database
 
@@ -40,7 +41,7 @@ def knowledge_propose(request: Request, desk: DeskDep, actor: AdvisorAction, que
         return render(request, "knowledge_new.html", 400, actor=actor, ticket=ticket, question=question,
                       answer=answer, theme=theme, error=str(exc))
     return redirect(request, f"/knowledge/{entry.id}",
-                    "Voorgesteld. Een redacteur (niet uzelf) moet het nog goedkeuren.")
+                    T("console.flash.entry_proposed"))
 
 
 @router.get("/knowledge/{entry_id}")
@@ -64,7 +65,7 @@ def knowledge_edit(entry_id: int, request: Request, db: DbDep, desk: DeskDep, ac
         desk.edit(entry_id, actor.id, question, answer)
     except EntryError as exc:
         return redirect(request, url, str(exc), error=True)
-    return redirect(request, url, "Wijzigingen opgeslagen.")
+    return redirect(request, url, T("console.flash.entry_saved"))
 
 
 @router.post("/knowledge/{entry_id}/approve")
@@ -77,7 +78,7 @@ def knowledge_approve(entry_id: int, request: Request, db: DbDep, desk: DeskDep,
         return redirect(request, url, str(exc), error=True)
     except Exception:
         return _index_failed(request, db, entry_id, "published")
-    return redirect(request, url, "Goedgekeurd en gepubliceerd; de kennisbot kan het nu citeren.")
+    return redirect(request, url, T("console.flash.entry_approved"))
 
 
 @router.post("/knowledge/{entry_id}/retract")
@@ -89,7 +90,7 @@ def knowledge_retract(entry_id: int, request: Request, db: DbDep, desk: DeskDep,
         return redirect(request, url, str(exc), error=True)
     except Exception:
         return _index_failed(request, db, entry_id, "retracted")
-    return redirect(request, url, "Ingetrokken; het wordt niet meer geciteerd.")
+    return redirect(request, url, T("console.flash.entry_retracted"))
 
 
 def _index_failed(request: Request, db: Database, entry_id: int, wanted: str):
@@ -97,7 +98,5 @@ def _index_failed(request: Request, db: Database, entry_id: int, wanted: str):
     log.exception("knowledge entry %s: change to %s failed", entry_id, wanted)
     with db.session() as s:
         saved = queries.entry_status(s, entry_id) == wanted
-    message = ("De wijziging is opgeslagen, maar de zoekindex kon niet worden bijgewerkt. Dat gebeurt alsnog bij "
-               "de volgende publicatie." if saved else
-               "Er ging iets mis; er is niets gewijzigd. Probeer het later opnieuw.")
+    message = T("console.flash.index_stale" if saved else "console.flash.change_failed")
     return redirect(request, f"/knowledge/{entry_id}", message, error=True)

@@ -6,6 +6,7 @@ from fastapi.responses import RedirectResponse
 
 from bot.handover import deliveries, queries
 from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue
+from bot.i18n import text as T
 from bot.storage.db import Database
 
 from .deps import AdvisorAction, AdvisorPage, DbDep, QueueDep
@@ -38,12 +39,12 @@ def queue_page(name: str, request: Request, db: DbDep, queue: QueueDep, actor: A
 def claim_next(request: Request, queue: QueueDep, actor: AdvisorAction):
     ref = queue.claim_next(actor.id)
     if ref is None:
-        return redirect(request, "/queue/team", "Er staan geen nieuwe tickets voor u klaar.")
-    return redirect(request, _ticket_url(ref), f"Ticket {ref} is aan u toegewezen.")
+        return redirect(request, "/queue/team", T("console.flash.next_none"))
+    return redirect(request, _ticket_url(ref), T("console.flash.next_assigned", ref=ref))
 
 
 def _citation(source: dict) -> str:
-    text = f"[{source['n']}] {source.get('title') or 'Bron'}"
+    text = f"[{source['n']}] {source.get('title') or T('console.source.untitled')}"
     if source.get("section"):
         text += f" — {source['section']}"
     if source.get("page"):
@@ -63,7 +64,8 @@ def _ticket_page(ref: str, request: Request, db: Database, actor: Actor, draft_r
         try:
             view = queries.ticket_view(s, ref, actor.id)
         except PermissionError as exc:
-            return render(request, "error.html", 403, actor=actor, title="Geen toegang", message=str(exc))
+            return render(request, "error.html", 403, actor=actor, title=T("console.page.forbidden.title"),
+                          message=str(exc))
         if view is None:
             raise HTTPException(404)
         return render(request, "ticket.html", actor=actor, t=view.ticket, summary=view.summary, citation=_citation,
@@ -90,21 +92,20 @@ def claim(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
     except TicketError as exc:
         return redirect(request, _ticket_url(ref), str(exc), error=True)
     if not claimed:
-        return redirect(request, _ticket_url(ref), "Dit ticket kan niet (meer) geclaimd worden.", error=True)
-    return redirect(request, _ticket_url(ref), "U behandelt dit ticket nu.")
+        return redirect(request, _ticket_url(ref), T("console.flash.claim_failed"), error=True)
+    return redirect(request, _ticket_url(ref), T("console.flash.claimed"))
 
 
 @router.post("/tickets/{ref}/release")
 def release(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
     return _do(request, ref, lambda: queue.release(ref, actor.id),
-               "Het ticket staat weer in de teamwachtrij.")
+               T("console.flash.released"))
 
 
 @router.post("/tickets/{ref}/reply")
 def reply(ref: str, request: Request, db: DbDep, queue: QueueDep, actor: AdvisorAction, text: str = Form(""),
           kind: str = Form("answer"), confirm_personal: str = Form("")):
-    done = ("Antwoord opgeslagen; het wordt bezorgd." if kind == "answer" else
-            "Vraag opgeslagen; het ticket wacht op de vrager.")
+    done = T("console.flash.answer_saved" if kind == "answer" else "console.flash.question_saved")
     try:
         queue.reply(ref, actor.id, text, kind, personal_data_confirmed=confirm_personal == "1")
     except PersonalDataInReply as exc:  # the page again, with the text and a confirmation box: nothing is lost
@@ -121,7 +122,7 @@ def _optional_id(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise TicketError("Ongeldige keuze.")
+        raise TicketError(T("console.flash.invalid_choice"))
     return int(value)
 
 
@@ -131,12 +132,12 @@ def transfer(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction, 
     def run():
         queue.transfer(ref, actor.id, team_id=_optional_id(team_id), advisor_id=_optional_id(advisor_id), note=note)
 
-    return _do(request, ref, run, "Het ticket is overgedragen.")
+    return _do(request, ref, run, T("console.flash.transferred"))
 
 
 @router.post("/tickets/{ref}/close")
 def close(ref: str, request: Request, queue: QueueDep, actor: AdvisorAction):
-    return _do(request, ref, lambda: queue.close(ref, actor.id), "Het ticket is gesloten.")
+    return _do(request, ref, lambda: queue.close(ref, actor.id), T("console.flash.closed"))
 
 
 @router.get("/deliveries")
@@ -153,5 +154,5 @@ def retry(delivery_id: int, request: Request, db: DbDep, actor: AdvisorAction):
         return redirect(request, "/deliveries", str(exc), error=True)
     back = _ticket_url(ref) if ref else "/deliveries"
     if not retried:
-        return redirect(request, back, "Alleen mislukte bezorgingen kunnen opnieuw worden aangeboden.", error=True)
-    return redirect(request, back, "De bezorging wordt opnieuw geprobeerd.")
+        return redirect(request, back, T("console.flash.retry_only_failed"), error=True)
+    return redirect(request, back, T("console.flash.retried"))

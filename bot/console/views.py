@@ -10,25 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.handover.service import STATUS_NL
+from bot.i18n import labels
 
 from .deps import get_settings
 from .security import FLASH_COOKIE, seal, unseal
 
 TZ = ZoneInfo("Europe/Amsterdam")  # advisors work in Dutch local time; the database keeps UTC
 
-QUEUE_NL = {"mine": "Mijn tickets", "team": "Team", "urgent": "Urgent", "overdue": "Te laat",
-            "waiting": "Wacht op vrager", "answered": "Beantwoord"}
-ROLE_NL = {"advisor": "adviseur", "editor": "redacteur", "admin": "beheerder"}
-DELIVERY_NL = {"pending": "in wachtrij", "sending": "wordt verzonden", "sent": "verzonden", "failed": "mislukt"}
-AUTHOR_NL = {"asker": "Vrager", "assistant": "Kennisbot", "advisor": "Adviseur"}
-ENTRY_NL = {"draft": "concept", "published": "gepubliceerd", "retracted": "ingetrokken"}
-ACTION_NL = {
-    "ticket.created": "aangemaakt", "ticket.viewed": "bekeken", "ticket.claimed": "geclaimd",
-    "ticket.answered": "beantwoord", "ticket.asked_info": "vraag aan de vrager gesteld",
-    "ticket.released": "teruggegeven", "ticket.transferred": "overgedragen", "ticket.closed": "gesloten",
-    "ticket.reopened": "heropend", "ticket.reminded": "herinnering: te laat",
-    "knowledge.proposed": "voorgesteld als kennisitem", "delivery.retried": "bezorging opnieuw aangeboden",
-}
+# Dutch labels by stored value (prompts/console.nl.yaml); the templates read them as globals.
+QUEUE_NL = labels("console.queue")
+ROLE_NL = labels("console.role")
+DELIVERY_NL = labels("console.delivery")
+AUTHOR_NL = labels("console.author")
+ENTRY_NL = labels("console.entry")
+ACTION_NL = labels("console.action")
 
 
 def local(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
