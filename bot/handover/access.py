@@ -13,12 +13,13 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import text as T
 from bot.storage.audit import audit
 from bot.storage.models import Advisor, Reply, Team, Ticket
 
 # Raised as the service's TicketError (imported lazily there to avoid a cycle); Dutch, for the console.
-NOT_YOUR_TEAM = "Dit ticket hoort niet bij uw team. Vraag een beheerder om het over te dragen."
-NOT_YOURS = "Dit ticket is door een andere adviseur geclaimd."
+NOT_YOUR_TEAM = T("console.refusal.not_your_team")
+NOT_YOURS = T("console.refusal.not_yours")
 
 
 def in_scope(s: Session, ticket: Ticket, advisor: Advisor) -> bool:
@@ -54,7 +55,7 @@ def authorise(s: Session, ticket: Ticket, advisor: Advisor | None, action: str, 
     ``claimant_only``: a ticket claimed by someone else is theirs (reply, release, close, transfer);
     otherwise scope is enough (claim, view)."""
     if advisor is None or not advisor.active:
-        raise PermissionError("Onbekende of niet-actieve adviseur.")
+        raise PermissionError(T("console.refusal.actor_unknown"))
     claimed_by_other = ticket.assignee_id is not None and ticket.assignee_id != advisor.id
     allowed = in_scope(s, ticket, advisor) and not (claimant_only and claimed_by_other)
     if allowed:

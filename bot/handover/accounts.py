@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import text as T
 from bot.storage.audit import audit
 from bot.storage.db import Database
 from bot.storage.models import ROLES, Advisor, LoginAttempt, Team, WebSession, utcnow
@@ -38,7 +39,7 @@ class AccountError(ValueError):
 class Throttled(AccountError):
     def __init__(self, retry_after: float):
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(f"Te veel mislukte pogingen. Probeer het over {self.retry_after} seconden opnieuw.")
+        super().__init__(T("console.refusal.too_many_attempts", seconds=self.retry_after))
 
 
 def _delay(failures: int, free: int, cap: float) -> float:
@@ -47,7 +48,7 @@ def _delay(failures: int, free: int, cap: float) -> float:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Het wachtwoord moet minstens {MIN_PASSWORD} tekens hebben.")
+        raise AccountError(T("console.refusal.password_short", min=MIN_PASSWORD))
     return _hasher.hash(password)
 
 
@@ -59,11 +60,11 @@ def create_advisor(s: Session, email: str, name: str, password: str, role: str =
                    team: Team | None = None, actor_id: int | None = None) -> Advisor:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise AccountError("Geef een geldig e-mailadres op.")
+        raise AccountError(T("console.refusal.email_invalid"))
     if role not in ROLES:
-        raise AccountError(f"Onbekende rol: kies uit {', '.join(ROLES)}.")
+        raise AccountError(T("console.refusal.role_choose", roles=', '.join(ROLES)))
     if s.scalar(select(Advisor.id).where(Advisor.email == email)) is not None:
-        raise AccountError("Er bestaat al een account met dit e-mailadres.")
+        raise AccountError(T("console.refusal.email_taken"))
     advisor = Advisor(email=email, name=name.strip() or email, password_hash=hash_password(password), role=role,
                       team_id=team.id if team else None)
     s.add(advisor)
@@ -109,7 +110,7 @@ def authenticate(s: Session, email: str, password: str, max_failures: int = 5,
     ok = ok and advisor.active
     s.add(LoginAttempt(account=key, address=address, ok=ok, at=now))
     if not ok:
-        raise AccountError("E-mailadres of wachtwoord onjuist.")
+        raise AccountError(T("console.refusal.sign_in_failed"))
     if _hasher.check_needs_rehash(advisor.password_hash):
         advisor.password_hash = _hasher.hash(password)
     audit(s, advisor.id, "login")

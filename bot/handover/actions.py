@@ -30,9 +30,7 @@ class PersonalDataInReply(TicketError):
 
     def __init__(self, kinds: list[str]):
         self.kinds = kinds
-        super().__init__("Uw antwoord bevat persoonsgegevens (" + ", ".join(kinds) + "). Haal ze weg, of bevestig "
-                         "dat ze naar de vrager mogen (bijvoorbeeld de eigen gegevens van de vrager of het adres van "
-                         "een organisatie). Gegevens van anderen horen niet in een antwoord.")
+        super().__init__(T("console.refusal.personal_data", kinds=", ".join(kinds)))
 
 
 class AdvisorActions(QueuePart):
@@ -82,9 +80,9 @@ class AdvisorActions(QueuePart):
         confirmation is audited."""
         text = (text or "").strip()
         if not text:
-            raise TicketError("Het antwoord is leeg.")
+            raise TicketError(T("console.refusal.reply_empty"))
         if kind not in ("answer", "question"):
-            raise TicketError("Onbekend soort antwoord.")
+            raise TicketError(T("console.refusal.reply_kind"))
         found = personal_data_kinds(text)
         if found and not personal_data_confirmed:
             raise PersonalDataInReply(found)
@@ -95,7 +93,7 @@ class AdvisorActions(QueuePart):
                 self._authorise(s, ticket, advisor_id, "reply", claimant_only=False)
                 ticket.assignee_id, ticket.claimed_at = advisor_id, now  # replying claims
             elif ticket.status not in (CLAIMED, REOPENED):
-                raise TicketError(f"Dit ticket kan niet beantwoord worden (status: {_status_nl(ticket.status)}).")
+                raise TicketError(T("console.refusal.reply_status", status=_status_nl(ticket.status)))
             elif ticket.assignee_id != advisor_id:  # no override here: an admin takes it over first (transfer)
                 raise TicketError(access.NOT_YOURS)
             reply = Reply(ticket_id=ticket.id, advisor_id=advisor_id, kind=kind, text=text, created_at=now)
@@ -122,11 +120,11 @@ class AdvisorActions(QueuePart):
         with self.db.session() as s:
             ticket = self._locked(s, ref)
             if ticket.status not in (CLAIMED, REOPENED) or ticket.assignee_id is None:
-                raise TicketError("Alleen uw eigen geclaimde tickets kunt u teruggeven.")
+                raise TicketError(T("console.refusal.release_not_yours"))
             if ticket.assignee_id != advisor_id:
                 advisor = s.get(Advisor, advisor_id)
                 if advisor is None or not advisor.has_role("admin"):
-                    raise TicketError("Alleen uw eigen geclaimde tickets kunt u teruggeven.")
+                    raise TicketError(T("console.refusal.release_not_yours"))
                 self._authorise(s, ticket, advisor_id, "release", claimant_only=True)
             ticket.status, ticket.assignee_id, ticket.updated_at = NEW, None, self.clock()
             audit(s, advisor_id, "ticket.released", ticket)
@@ -135,23 +133,23 @@ class AdvisorActions(QueuePart):
                  note: str = "") -> None:
         """To another team (back in its queue) or straight to another advisor (claimed for them)."""
         if team_id is None and advisor_id is None:
-            raise TicketError("Kies een team of een adviseur.")
+            raise TicketError(T("console.refusal.transfer_target"))
         with self.db.session() as s:
             ticket = self._locked(s, ref)
             if ticket.status not in OPEN_STATES:
-                raise TicketError(f"Dit ticket kan niet worden overgedragen (status: {_status_nl(ticket.status)}).")
+                raise TicketError(T("console.refusal.transfer_status", status=_status_nl(ticket.status)))
             self._authorise(s, ticket, actor_id, "transfer", claimant_only=True)
             now = self.clock()
             if advisor_id is not None:
                 target = s.get(Advisor, advisor_id)
                 if target is None or not target.active:
-                    raise TicketError("Deze adviseur bestaat niet of is niet actief.")
+                    raise TicketError(T("console.refusal.advisor_inactive"))
                 ticket.assignee_id, ticket.status, ticket.claimed_at = target.id, CLAIMED, now
                 ticket.team_id = target.team_id or ticket.team_id
             else:
                 team = s.get(Team, team_id)
                 if team is None or not team.active:
-                    raise TicketError("Dit team bestaat niet of is niet actief.")
+                    raise TicketError(T("console.refusal.team_inactive"))
                 ticket.team_id, ticket.assignee_id, ticket.status = team.id, None, NEW
             ticket.updated_at, ticket.escalated = now, False
             audit(s, actor_id, "ticket.transferred", ticket, team=team_id, advisor=advisor_id,
@@ -161,7 +159,7 @@ class AdvisorActions(QueuePart):
         with self.db.session() as s:
             ticket = self._locked(s, ref)
             if ticket.status == CLOSED:
-                raise TicketError("Dit ticket is al gesloten.")
+                raise TicketError(T("console.refusal.already_closed"))
             if actor_id is not None:  # None: the system (housekeeping)
                 self._authorise(s, ticket, actor_id, "close", claimant_only=True)
             now = self.clock()
@@ -172,7 +170,7 @@ class AdvisorActions(QueuePart):
     def get(self, s: Session, ref: str) -> Ticket:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
         if ticket is None:
-            raise TicketError("Ticket niet gevonden.")
+            raise TicketError(T("console.refusal.ticket_not_found"))
         return ticket
 
     def queue(self, s: Session, advisor: Advisor, name: str, limit: int = 100) -> list[Ticket]:
@@ -200,7 +198,7 @@ class AdvisorActions(QueuePart):
         elif name == "answered":
             q = base.where(Ticket.status == ANSWERED, self._team_filter(s, advisor))
         else:
-            raise TicketError("Onbekende wachtrij.")
+            raise TicketError(T("console.refusal.queue_unknown"))
         return q
 
     def _team_filter(self, s: Session, advisor: Advisor):
@@ -221,7 +219,7 @@ class AdvisorActions(QueuePart):
     def _locked(self, s: Session, ref: str) -> Ticket:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == ref).with_for_update()).first()
         if ticket is None:
-            raise TicketError("Ticket niet gevonden.")
+            raise TicketError(T("console.refusal.ticket_not_found"))
         return ticket
 
 

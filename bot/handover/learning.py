@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.engine.tickets import OFFICE_TZ
 
+from bot.i18n import text as T
 from bot.storage.audit import audit
 from bot.storage.db import Database
 from bot.storage.models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcnow
@@ -78,14 +79,13 @@ class KnowledgeDesk:
             found += [s.kind for s in self.redactor.redact(t).spans]
         if found:
             kinds = sorted({KIND_NL.get(k.upper(), k.lower()) for k in found})
-            raise EntryError("De tekst bevat persoonsgegevens (" + ", ".join(kinds) + "). Haal ze weg of "
-                             "vervang ze door een algemene omschrijving.")
+            raise EntryError(T("console.refusal.entry_personal_data", kinds=", ".join(kinds)))
 
     def propose(self, author_id: int, question: str, answer: str, ticket_ref: str | None = None,
                 theme: str | None = None) -> KnowledgeEntry:
         question, answer = (question or "").strip(), (answer or "").strip()
         if len(question) < 10 or len(answer) < 20:
-            raise EntryError("Vraag en antwoord moeten allebei ingevuld zijn.")
+            raise EntryError(T("console.refusal.entry_incomplete"))
         self._check_clean(question, answer)
         with self.db.session() as s:
             ticket = s.scalars(select(Ticket).where(Ticket.ref == ticket_ref)).first() if ticket_ref else None
@@ -103,9 +103,9 @@ class KnowledgeDesk:
             entry = self._get(s, entry_id)
             actor = s.get(Advisor, actor_id)
             if actor is None or (entry.author_id != actor_id and not actor.has_role("editor")):
-                raise EntryError("Alleen de auteur of een redacteur kan dit concept bewerken.")
+                raise EntryError(T("console.refusal.entry_edit_not_allowed"))
             if entry.status != "draft":
-                raise EntryError("Alleen concepten kunnen worden bewerkt.")
+                raise EntryError(T("console.refusal.entry_edit_not_draft"))
             changed = (entry.question, entry.answer) != (question.strip(), answer.strip())
             entry.question, entry.answer = question.strip(), answer.strip()
             if changed:
@@ -118,17 +118,15 @@ class KnowledgeDesk:
             entry = self._get(s, entry_id, lock=True)
             approver = s.get(Advisor, approver_id)
             if approver is None or not approver.has_role("editor"):
-                raise EntryError("Goedkeuren mag alleen iemand met de rol redacteur.")
+                raise EntryError(T("console.refusal.approve_not_editor"))
             if entry.author_id == approver_id:
-                raise EntryError("Een tweede persoon moet goedkeuren: u heeft dit antwoord zelf voorgesteld.")
+                raise EntryError(T("console.refusal.approve_own_proposal"))
             if entry.last_editor_id == approver_id or has_edited(s, entry.id, approver_id):
-                raise EntryError("Een tweede persoon moet goedkeuren: u heeft de tekst zelf bewerkt. Vraag een "
-                                 "andere redacteur om het te lezen en goed te keuren.")
+                raise EntryError(T("console.refusal.approve_own_edit"))
             if entry.status != "draft":
-                raise EntryError("Dit antwoord is niet (meer) een concept.")
+                raise EntryError(T("console.refusal.approve_not_draft"))
             if seen_version is not None and seen_version != version(entry):
-                raise EntryError("De tekst is gewijzigd nadat u de pagina opende. Lees de nieuwe versie en keur "
-                                 "die goed.")
+                raise EntryError(T("console.refusal.approve_changed"))
             self._check_clean(entry.question, entry.answer)
             entry.status, entry.approver_id, entry.published_at = "published", approver_id, utcnow()
             audit(s, approver_id, "knowledge.published", entry=entry.id)
@@ -141,9 +139,9 @@ class KnowledgeDesk:
             entry = self._get(s, entry_id, lock=True)
             actor = s.get(Advisor, actor_id)
             if actor is None or not actor.has_role("editor"):
-                raise EntryError("Intrekken mag alleen iemand met de rol redacteur.")
+                raise EntryError(T("console.refusal.retract_not_editor"))
             if entry.status != "published":
-                raise EntryError("Alleen gepubliceerde antwoorden kunnen worden ingetrokken.")
+                raise EntryError(T("console.refusal.retract_not_published"))
             entry.status, entry.retracted_at = "retracted", utcnow()
             audit(s, actor_id, "knowledge.retracted", entry=entry.id)
             self._write(s)
@@ -152,7 +150,7 @@ class KnowledgeDesk:
     def _get(self, s, entry_id: int, lock: bool = False) -> KnowledgeEntry:
         entry = s.get(KnowledgeEntry, entry_id, with_for_update=lock)
         if entry is None:
-            raise EntryError("Kennisitem niet gevonden.")
+            raise EntryError(T("console.refusal.entry_not_found"))
         return entry
 
     def _write(self, s) -> None:

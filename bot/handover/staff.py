@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import text as T
 from bot.storage.audit import audit
 from bot.storage.db import Database
 from bot.storage.models import ROLES, Advisor, Team, WebSession
@@ -25,13 +26,13 @@ def _team(s: Session, value: str) -> Team | None:
         return None
     team = s.get(Team, int(value)) if value.isdigit() else None
     if team is None:
-        raise AdminError("Dit team bestaat niet.")
+        raise AdminError(T("console.refusal.team_unknown"))
     return team
 
 
 def _role(value: str) -> str:
     if value not in ROLES:
-        raise AdminError("Onbekende rol.")
+        raise AdminError(T("console.refusal.role_unknown"))
     return value
 
 
@@ -55,7 +56,7 @@ def update_advisor(db: Database, actor_id: int, advisor_id: int, role: str, team
             return False
         role, team = _role(role), _team(s, team_id)
         if advisor.id == actor_id and (role != "admin" or not active):
-            raise AdminError("U kunt uw eigen beheerdersrechten niet intrekken.")  # no lock-out by accident
+            raise AdminError(T("console.refusal.own_admin_rights"))  # no lock-out by accident
         advisor.role, advisor.team_id, advisor.active = role, team.id if team else None, active
         if password:
             set_password(s, advisor, password)
@@ -70,14 +71,14 @@ def _apply_team(s: Session, team: Team, name: str, themes: str, regions: str, ba
                 is_default: bool) -> None:
     name = name.strip()
     if not name:
-        raise AdminError("Geef het team een naam.")
+        raise AdminError(T("console.refusal.team_name_missing"))
     clash = s.scalar(select(Team.id).where(Team.name == name, Team.id != team.id) if team.id else
                      select(Team.id).where(Team.name == name))
     if clash is not None:
-        raise AdminError("Er bestaat al een team met deze naam.")
+        raise AdminError(T("console.refusal.team_name_taken"))
     backup = _team(s, backup_team_id)
     if backup is not None and team.id is not None and backup.id == team.id:
-        raise AdminError("Een team kan niet zijn eigen reserveteam zijn.")
+        raise AdminError(T("console.refusal.team_own_backup"))
     team.name, team.themes, team.regions = name, _list(themes), _list(regions)
     team.backup_team_id, team.is_default = backup.id if backup else None, is_default
 
