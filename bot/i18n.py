@@ -1,9 +1,10 @@
 """Every user-facing text, read from ``prompts/*.<lang>.yaml`` (never written in code).
 
 One file per area: ``texts`` (the engine), ``answerability``, ``urgent``, ``widget`` (widget and REST
-API), ``telegram``, ``queue`` (hand-over labels and the wrapper of an advisor's reply) and ``console``
-(Dutch only: the advisors' console has no English). Keys must not repeat across files;
-tests/test_i18n.py checks that every language has the same keys and placeholders as Dutch.
+API), ``telegram``, ``queue`` (the heading of an advisor's reply to the asker), and, Dutch only,
+``console`` (what advisors read: labels, messages, refusals) and ``insights`` (page and report).
+Keys must not repeat across files; tests/test_i18n.py checks that every language has the same keys and
+placeholders as Dutch.
 
 Dutch is the reference: a key missing in another language falls back to Dutch,
 a key missing in Dutch is a programming error.

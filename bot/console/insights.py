@@ -77,9 +77,9 @@ def insights_page(request: Request, db: DbDep, settings: SettingsDep, actor: Adv
                   filters: Annotated[Filters, Depends(query_filters)], embeddings: EmbeddingsDep):
     ins = collect(db, Guard.from_settings(settings), embeddings, filters)
     ov = ins.overview
-    charts = {"themes": Markup(bar_chart(T("console.chart.themes"), ov.by_theme)),
-              "regions": Markup(bar_chart(T("console.chart.regions"), ov.by_region)),
-              "channels": Markup(bar_chart(T("console.chart.channels"), ov.by_channel)),
+    charts = {"themes": Markup(bar_chart(T("insights.chart.themes"), ov.by_theme)),
+              "regions": Markup(bar_chart(T("insights.chart.regions"), ov.by_region)),
+              "channels": Markup(bar_chart(T("insights.chart.channels"), ov.by_channel)),
               "weeks": theme_week_charts(ov)}
     with db.session() as s:
         tasks = open_tasks(s)

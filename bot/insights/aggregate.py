@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.i18n import text as T
 from bot.storage.models import InsightEvent
 
 from .privacy import Cell, Guard
 
 TZ = ZoneInfo("Europe/Amsterdam")  # weeks start on Monday in Dutch local time
-NO_THEME = "(geen thema)"
-NO_REGION = "(niet opgegeven)"
+NO_THEME = T("insights.no_theme")  # a label, and the filter value that selects rows without a theme
+NO_REGION = T("insights.no_region")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class Overview:
     channels: list[str] = field(default_factory=list)
 
 
-OTHER_REGIONS = "Overige regio's"
+OTHER_REGIONS = T("insights.other_regions")
 
 
 def _grouped(guard: Guard, rows: list[Row], key, merge_small: bool = False) -> list[tuple[str, Cell]]:

@@ -13,13 +13,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from bot.i18n import labels, text as T
+
 from .aggregate import TZ, Filters, Overview, overview, week_start
 from .charts import bar_chart
 from .gaps import GapReport, find_gaps
 from .privacy import Cell, Guard
 from .signals import Signal, detect
 
-PERIOD_NL = {"week": "Weekrapport", "month": "Maandrapport"}
+PERIOD_NL = labels("insights.period")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu: Unicode text in the PDF
 
 
@@ -54,7 +56,7 @@ def collect(db, guard: Guard, embeddings, filters: Filters) -> Insights:
 
 
 def theme_week_charts(ov: Overview, limit: int = 8) -> list[Markup]:
-    return [Markup(bar_chart(f"{theme}: vragen per week", list(zip(ov.weeks, cells))))
+    return [Markup(bar_chart(T("insights.chart.theme_weeks", theme=theme), list(zip(ov.weeks, cells))))
             for theme, cells in list(ov.by_theme_week.items())[:limit]]
 
 
@@ -64,8 +66,8 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
 
 def render_html(title: str, ins: Insights) -> str:
     ov = ins.overview
-    charts = {"themes": Markup(bar_chart("Vragen per thema", ov.by_theme)),
-              "regions": Markup(bar_chart("Vragen per regio", ov.by_region)),
+    charts = {"themes": Markup(bar_chart(T("insights.chart.themes"), ov.by_theme)),
+              "regions": Markup(bar_chart(T("insights.chart.regions"), ov.by_region)),
               "weeks": theme_week_charts(ov)}
     return _env.get_template("report.html").render(title=title, ins=ins, ov=ov, charts=charts,
                                                     made=datetime.now(TZ).strftime("%d-%m-%Y %H:%M"))
@@ -106,45 +108,43 @@ def render_pdf(title: str, ins: Insights) -> bytes:
                 pdf.set_fill_color(20, 80, 140)
                 pdf.rect(72, y + 1, max(0.5, 95 * cell.value / top), 4, style="F")
             pdf.set_xy(170, y)
-            pdf.cell(30, 6, t(cell.text + (unit if cell.value is not None else " (verborgen)")))
+            pdf.cell(30, 6, t(cell.text + (unit if cell.value is not None else " " + T("insights.pdf.hidden"))))
             pdf.ln(6)
 
     ov = ins.overview
     heading(title, 16)
-    pdf.multi_cell(0, 5, t(f"Alle cijfers zijn geanonimiseerd: aantallen van minder dan {ov.k} verschillende "
-                           f"vragers worden niet getoond („<{ov.k}”)."), new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, t(f"Vragen in totaal: {ov.total.text}. Overgedragen aan een adviseur: "
-                           f"{ov.handover_rate.text}. Urgent: {ov.urgent_rate.text}. "
-                           f"Beoordelingen: {ov.feedback_total.text}, waarvan nuttig: {ov.helpful_share.text}."),
-                   new_x="LMARGIN", new_y="NEXT")
-    heading("Vragen per thema")
+    pdf.multi_cell(0, 5, t(T("insights.pdf.anonymised", k=ov.k)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, t(T("insights.pdf.totals", total=ov.total.text, handover=ov.handover_rate.text,
+                             urgent=ov.urgent_rate.text, feedback=ov.feedback_total.text,
+                             helpful=ov.helpful_share.text)), new_x="LMARGIN", new_y="NEXT")
+    heading(T("insights.chart.themes"))
     bars(ov.by_theme)
-    heading("Vragen per regio")
+    heading(T("insights.chart.regions"))
     bars(ov.by_region)
     for theme, cells in list(ov.by_theme_week.items())[:8]:
-        heading(f"{theme}: vragen per week", 11)
+        heading(T("insights.chart.theme_weeks", theme=theme), 11)
         bars(list(zip(ov.weeks, cells)))
-    heading("Overdracht en urgentie per thema")
+    heading(T("insights.pdf.rates_heading"))
     for theme, handover, urgent in ov.rates_by_theme:
-        pdf.cell(0, 6, t(f"{theme}: overgedragen {handover.text}, urgent {urgent.text}"), new_x="LMARGIN",
-                 new_y="NEXT")
-    heading("Signalen: stijgende thema's")
+        pdf.cell(0, 6, t(T("insights.pdf.rates", theme=theme, handover=handover.text, urgent=urgent.text)),
+                 new_x="LMARGIN", new_y="NEXT")
+    heading(T("insights.pdf.signals_heading"))
     if not ins.signals:
-        pdf.cell(0, 6, t("Geen ongebruikelijke stijgingen."), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, t(T("insights.pdf.no_signals")), new_x="LMARGIN", new_y="NEXT")
     for s in ins.signals:
-        pdf.multi_cell(0, 5, t(f"{s.week} · {s.theme} · {s.region}: {s.askers} vragers, {s.factor}× het gemiddelde "
-                               f"van {s.baseline} (z = {s.z}, p = {s.p:.1e})"), new_x="LMARGIN", new_y="NEXT")
-    heading("Kennislacunes: vragen zonder goed antwoord")
+        pdf.multi_cell(0, 5, t(T("insights.pdf.signal", week=s.week, theme=s.theme, region=s.region, askers=s.askers,
+                                 factor=s.factor, baseline=s.baseline, z=s.z, p=s.p)), new_x="LMARGIN", new_y="NEXT")
+    heading(T("insights.pdf.gaps_heading"))
     if not ins.gaps.gaps:
-        pdf.cell(0, 6, t("Geen clusters met genoeg vragers."), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, t(T("insights.pdf.no_gaps")), new_x="LMARGIN", new_y="NEXT")
     for g in ins.gaps.gaps:
         pdf.set_font(family, "B", 10)
-        pdf.multi_cell(0, 5, t(f"{g.theme}: {g.askers} vragers"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, t(T("insights.pdf.gap", theme=g.theme, askers=g.askers)), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 10)
         for example in g.examples:
             pdf.multi_cell(0, 5, t(f"– {example}"), new_x="LMARGIN", new_y="NEXT")
     if ins.gaps.hidden:
-        pdf.multi_cell(0, 5, t(f"{ins.gaps.hidden} kleinere clusters (elk <{ov.k} vragers) niet getoond."),
+        pdf.multi_cell(0, 5, t(T("insights.pdf.hidden_clusters", hidden=ins.gaps.hidden, k=ov.k)),
                        new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
@@ -152,5 +152,5 @@ def render_pdf(title: str, ins: Insights) -> bytes:
 def build_report(db, settings, period: str, start: date | None, embeddings) -> tuple[str, bytes]:
     first, last = period_bounds(period, start)
     ins = collect(db, Guard.from_settings(settings), embeddings, Filters(first, last))
-    title = f"{PERIOD_NL[period]} ESS kennisbot: {first:%d-%m-%Y} t/m {last:%d-%m-%Y}"
+    title = T("insights.report.title", period=PERIOD_NL[period], first=f"{first:%d-%m-%Y}", last=f"{last:%d-%m-%Y}")
     return render_html(title, ins), render_pdf(title, ins)
