@@ -2,7 +2,8 @@
 
 One file per area: ``texts`` (the engine), ``answerability``, ``urgent``, ``widget`` (widget and REST
 API), ``telegram``, ``queue`` (the heading of an advisor's reply to the asker), and, Dutch only,
-``console`` (what advisors read: labels, messages, refusals) and ``insights`` (page and report).
+``console`` (what advisors read: labels, messages, refusals), ``insights`` (page and report) and
+``knowledge`` (what the knowledge desk publishes).
 Keys must not repeat across files; tests/test_i18n.py checks that every language has the same keys and
 placeholders as Dutch.
 

@@ -2,7 +2,7 @@
 
 A key missing in English falls back to Dutch silently, so a forgotten translation would only show as
 Dutch in an English conversation; a placeholder that differs would raise at run time. Dutch-only areas
-(the advisors' console, the insights) have no English file at all.
+(the advisors' console, the insights, the published knowledge) have no English file at all.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 
 from bot.i18n import PROMPTS, available_languages, keys, labels, text
 
-DUTCH_ONLY = {"console", "insights"}
+DUTCH_ONLY = {"console", "insights", "knowledge"}
 
 
 def _table(path) -> dict[str, str]:

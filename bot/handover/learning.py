@@ -28,8 +28,7 @@ from bot.storage.models import Advisor, AuditEntry, KnowledgeEntry, Ticket, utcn
 from .actions import KIND_NL
 
 COLLECTION = "adviseur-antwoorden"
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-             "november", "december"]
+MONTHS_NL = [T(f"knowledge.month.{i}") for i in range(1, 13)]
 
 
 class EntryError(ValueError):
@@ -50,7 +49,7 @@ def has_edited(s, entry_id: int, advisor_id: int) -> bool:
 
 def citation_title(day: datetime) -> str:
     day = day.astimezone(OFFICE_TZ)  # the date the advisor saw, not the UTC one
-    return f"ESS-adviseur, {day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+    return T("knowledge.citation_title", day=day.day, month=MONTHS_NL[day.month - 1], year=day.year)
 
 
 class KnowledgeDesk:
@@ -166,8 +165,8 @@ class KnowledgeDesk:
             docs.append({"file": name, "title": citation_title(e.published_at), "collection": COLLECTION,
                          "audience": ["all"], "language": "nl", "published": e.published_at.astimezone(OFFICE_TZ).date().isoformat()})
         manifest = {"defaults": {"collection": COLLECTION, "audience": ["all"], "language": "nl"},
-                    "collections": {COLLECTION: {"title": "Antwoorden van ESS-adviseurs",
-                                                 "description": "Door een tweede persoon goedgekeurd."}},
+                    "collections": {COLLECTION: {"title": T("knowledge.collection.title"),
+                                                 "description": T("knowledge.collection.description")}},
                     "documents": docs}
         _atomic_write(self.folder / "sources.yaml", yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False))
         for name, text in wanted.items():
