@@ -261,12 +261,12 @@ class Engine:
 
     def _handover(self, msg: InboundMessage, redacted: str, lang: str, reason: Reason, result: SearchResult | None,
                   scope: str | None = None, theme: str | None = None, lead: str | None = None) -> Outcome:
-        top = result.passages[:5] if result else []
+        top, asked = (result.passages[:5], redacted) if result else self._reading(msg, redacted, reason)
         context = tuple(_context(p) for p in top)
         ticket = self.tickets.create(TicketRequest(
             priority=Priority.NORMAL, reason=reason, detail=scope, channel=msg.channel,
             asker=msg.asker, conversation_id=msg.conversation_id, question=redacted, theme=theme,
-            region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(redacted, top),
+            region=msg.region, role=msg.role, language=lang, context=context, draft=self._draft(asked, top),
             pending_id=msg.pending_id))
         deadline = _format_deadline(ticket.deadline, lang)
         parts = [lead] if lead else []
@@ -286,6 +286,26 @@ class Engine:
             parts.append(T("related.reading", lang, refs=" ".join(f"[{n}]" for n in range(1, len(related) + 1))))
         return Outcome(Kind.HANDOVER, "\n\n".join(parts), ticket_ref=ticket.ref, reason=reason, theme=theme,
                        confidence=result.confidence if result else 0.0, citations=_citations(related))
+
+    def _reading(self, msg: InboundMessage, question: str, reason: Reason) -> tuple[list[Passage], str]:
+        """Passages for the advisor when the hand-over did not search: the asker asked for a person or found the
+        answer not useful. They give the ticket its sources and draft (such tickets had neither, issue 16); the
+        asker is not answered from them. "Ik wil een adviseur" is searched with the question asked before it;
+        the draft is composed for what was searched."""
+        if reason not in (Reason.ASKED_FOR_HUMAN, Reason.NEGATIVE_FEEDBACK):
+            return [], question
+        earlier = []
+        if reason == Reason.ASKED_FOR_HUMAN:
+            history = self.conversations.history(
+                msg.conversation_id, within=timedelta(minutes=self.settings.followup_window_minutes))
+            earlier = [t for role, t in history if role == "user" and t != question][-1:]
+        query = " ".join(earlier + [question])
+        try:
+            result = self.retriever.search(query, k=self.settings.top_k)
+        except VectorStoreUnavailable:
+            return [], query
+        # what the bot would not have answered with is no start for the advisor either
+        return (result.passages[:5] if result.confidence >= self.settings.handover_confidence else []), query
 
     def _draft(self, redacted: str, passages: list[Passage]) -> str | None:
         """What the knowledge base says, numbered like the ticket's sources: a start for the advisor."""
