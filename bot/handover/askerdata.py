@@ -46,6 +46,7 @@ NO_ASKER_DATA = {
     "web_sessions": "advisors' console sessions",
     "login_attempts": "advisors' login attempts (hashed account and address)",
     "knowledge_entries": "advisors' reviewed text, refused when it names anyone (learning.py); only a ticket id",
+    "saved_replies": "teams' reusable reply texts, written by advisors; no ticket or asker link",
     "alembic_version": "the schema revision",
 }
 

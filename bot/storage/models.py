@@ -318,4 +318,21 @@ class InsightEvent(Base):
     gap_question: Mapped[str | None] = mapped_column(Text)  # redacted; only for hand-overs and "niet nuttig"
 
 
+class SavedReply(Base):
+    """A team's reusable reply text (greeting, referral, standard explanation): advisors insert it in the reply
+    box and edit it there; the reply's personal-data check applies when it is sent, as for anything typed."""
+
+    __tablename__ = "saved_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    author: Mapped[Advisor | None] = relationship()
+
+
 __all__ = [n for n in dir() if n[0].isupper()]

@@ -17,7 +17,7 @@ def _diff(engine):
 def test_upgrade_from_empty_matches_the_models(db_url):
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     assert _diff(engine) == []
     assert {"tickets", "deliveries", "audit_log", "knowledge_entries", "web_sessions", "inbox", "channel_addresses"} <= set(
         inspect(engine).get_table_names())
@@ -42,7 +42,7 @@ def test_upgrade_from_previous_revision_keeps_data(db_url):
 
     migrate(db_url)
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     assert _diff(engine) == []
     with engine.begin() as c:
         assert c.execute(text("SELECT ref, question FROM tickets")).all() == [("T-1", "vraag")]
@@ -80,6 +80,6 @@ def test_replicas_starting_together_migrate_once(db_url):
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, errors
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     assert _diff(engine) == []
     engine.dispose()
