@@ -10,7 +10,7 @@ from bot.storage.db import Database
 from bot.handover.learning import KnowledgeDesk
 from bot.handover.service import QueueService
 
-from . import admin, auth, errors, insights, knowledge, tickets
+from . import admin, auth, errors, insights, knowledge, live, saved_replies, tickets
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -46,6 +46,6 @@ def create_app(settings, db: Database, queue: QueueService, desk: KnowledgeDesk)
         return {"status": "ok"}
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, tickets, knowledge, insights, admin):
+    for module in (auth, tickets, knowledge, insights, admin, saved_replies, live):
         app.include_router(module.router)
     return app

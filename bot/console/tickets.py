@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from bot.handover import deliveries, queries
+from bot.handover import deliveries, queries, saved_replies
 from bot.handover.service import QUEUES, PersonalDataInReply, TicketError, is_overdue
 from bot.i18n import text as T
 from bot.storage.db import Database
@@ -73,7 +73,8 @@ def _ticket_page(ref: str, request: Request, db: Database, actor: Actor, draft_r
                       teams=view.teams, advisors=view.advisors, can_claim=view.can_claim,
                       can_release=view.can_release, can_reply=view.can_reply, can_transfer=view.can_transfer,
                       can_close=view.can_close, answered=view.answered, draft_reply=draft_reply,
-                      reply_warning=warning)
+                      reply_warning=warning, not_searched=view.not_searched,
+                      saved_replies=saved_replies.for_advisor(s, actor.id) if view.can_reply else [])
 
 
 def _do(request: Request, ref: str, fn, done: str):

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bot.handover.service import STATUS_NL
 from bot.i18n import labels
 
+from . import present
 from .deps import get_settings
 from .security import FLASH_COOKIE, seal, unseal
 
@@ -33,6 +34,7 @@ def local(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _env.filters["local"] = local
+present.install(_env)  # human words: channels, themes, turn tags, waiting times, cut at a word
 _env.globals.update(STATUS_NL=STATUS_NL, QUEUE_NL=QUEUE_NL, ROLE_NL=ROLE_NL, DELIVERY_NL=DELIVERY_NL,
                     AUTHOR_NL=AUTHOR_NL, ENTRY_NL=ENTRY_NL, ACTION_NL=ACTION_NL)
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.audit import audit
 from bot.storage.models import (CLAIMED, CLOSED, NEW, OPEN_STATES, REOPENED, Advisor, AuditEntry, Delivery,
-                                KnowledgeEntry, Team, Ticket, utcnow)
+                                KnowledgeEntry, Message, Reason, Team, Ticket, parse_reason, utcnow)
 
 from . import access
 from .learning import citation_title, has_edited, version
@@ -52,6 +52,7 @@ class TicketView:
     can_transfer: bool
     can_close: bool
     answered: bool
+    not_searched: bool = False  # handed over without a search (older tickets, search down): no sources to show
 
 
 def ticket_view(s: Session, ref: str, advisor_id: int) -> TicketView | None:
@@ -79,7 +80,34 @@ def ticket_view(s: Session, ref: str, advisor_id: int) -> TicketView | None:
         can_reply=ticket.status in OPEN_STATES and mine_or_free,
         can_transfer=ticket.status in OPEN_STATES and (mine_or_free or me.has_role("admin")),
         can_close=ticket.status != CLOSED and (mine_or_free or me.has_role("admin")),
-        answered=any(r.kind == "answer" for r in ticket.replies))
+        answered=any(r.kind == "answer" for r in ticket.replies),
+        not_searched=not ticket.context and parse_reason(ticket.reason)[0] in UNSEARCHED)
+
+
+# Hand-overs that did not search: the asker asked for a person or disliked an answer (before the engine searched
+# for those too), the search was down, clear danger (the emergency lines come first) or a recovered question.
+UNSEARCHED = (Reason.ASKED_FOR_HUMAN, Reason.NEGATIVE_FEEDBACK, Reason.UNAVAILABLE, Reason.URGENT, Reason.INTERRUPTED)
+
+
+def queue_stamp(s: Session) -> tuple:
+    """Changes whenever a ticket is created, changes hands or state, or is reminded or escalated: what the
+    console's live view (/live) compares every few seconds. One aggregate row, cheap on any backend."""
+    return tuple(s.execute(select(func.count(Ticket.id), func.max(Ticket.id), func.max(Ticket.updated_at),
+                                  func.max(Ticket.reminded_at), func.count(Ticket.id).filter(Ticket.escalated))).one())
+
+
+def ticket_stamp(s: Session, ref: str, advisor_id: int) -> tuple | None:
+    """Changes when the ticket changes or a message, reply or delivery is added or moves on; None for a ticket
+    that does not exist or the advisor may not read (the stream then says nothing about it). Not audited: it
+    reads no content."""
+    ticket = s.scalars(select(Ticket).where(Ticket.ref == ref)).first()
+    me = s.get(Advisor, advisor_id)
+    if ticket is None or me is None or not (me.has_role("admin") or access.may_view(s, ticket, me)):
+        return None
+    messages = s.scalar(select(func.count(Message.id)).where(Message.conversation_id == ticket.conversation_id))
+    deliveries = tuple(s.execute(select(Delivery.id, Delivery.status).where(Delivery.ticket_id == ticket.id)
+                                 .order_by(Delivery.id)).all())
+    return (ticket.status, ticket.assignee_id, ticket.updated_at, messages, len(ticket.replies), deliveries)
 
 
 def knowledge_by_status(s: Session) -> dict[str, list[KnowledgeEntry]]:
