@@ -21,6 +21,7 @@ from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, N
 from telegram.request import HTTPXRequest
 
 from bot.handover.senders import DeliveryError, OutgoingReply
+from bot.i18n import text as T
 
 from .bot import bot_api
 from .render import split_text
@@ -40,7 +41,7 @@ class TelegramSender:
     def send(self, reply: OutgoingReply) -> None:
         chat_id = self.gateway.address(reply.conversation_id)
         if chat_id is None:
-            raise DeliveryError("geen Telegram-adres (meer) voor dit gesprek")
+            raise DeliveryError(T("console.delivery_error.no_address"))
         parts = split_text(reply.text)
         with self._lock:
             done = self._sent_parts.get(reply.idempotency_key, 0)
@@ -73,26 +74,26 @@ class TelegramSender:
             except RetryAfter as exc:
                 wait = _seconds(exc)
                 if wait > self.max_wait:
-                    raise DeliveryError(f"Telegram HTTP 429, wacht {wait:.0f} s") from None
+                    raise DeliveryError(T("console.delivery_error.rate_limited", seconds=wait)) from None
                 await asyncio.sleep(wait)
                 continue
             except Forbidden:  # blocked by the user, or removed from the group: retrying now changes nothing
-                raise DeliveryError("Telegram HTTP 403 (bot geblokkeerd of uit de groep verwijderd)") from None
+                raise DeliveryError(T("console.delivery_error.blocked")) from None
             except ChatMigrated:  # a group became a supergroup under a new id, which this address does not know
-                raise DeliveryError("Telegram: groep verhuisd naar een nieuwe chat") from None
+                raise DeliveryError(T("console.delivery_error.migrated")) from None
             except InvalidToken:
-                raise DeliveryError("Telegram HTTP 401/404 (token geweigerd)") from None
+                raise DeliveryError(T("console.delivery_error.token")) from None
             except BadRequest:  # a subclass of NetworkError, but Telegram refused this message: no retry
                 raise DeliveryError("Telegram HTTP 400") from None
             except NetworkError as exc:  # 5xx, no connection, or a timeout (TimedOut)
                 if failures >= self.server_retries:
-                    what = "time-out" if isinstance(exc, TimedOut) else "serverfout of onbereikbaar"
-                    raise DeliveryError(f"Telegram {what} ({type(exc).__name__}, "
-                                        f"{failures + 1} pogingen)") from None
+                    key = "timeout" if isinstance(exc, TimedOut) else "unreachable"
+                    raise DeliveryError(T(f"console.delivery_error.{key}", error=type(exc).__name__,
+                                          attempts=failures + 1)) from None
                 await asyncio.sleep(self.backoff * 2 ** failures)
                 failures += 1
             except TelegramError as exc:  # 409 and anything PTB adds later
-                raise DeliveryError(f"Telegram-fout ({type(exc).__name__})") from None
+                raise DeliveryError(T("console.delivery_error.other", error=type(exc).__name__)) from None
 
 
 def _seconds(exc: RetryAfter) -> float:
