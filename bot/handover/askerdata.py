@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.i18n import text as T
 from bot.storage.audit import audit
 from bot.storage.models import (CLOSED, AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
                      InsightEvent, Message, Reply, Ticket)
@@ -106,13 +107,13 @@ def erase(s: Session, asker: str, insight_key: str, now: datetime) -> dict[str, 
     conv_ids = sorted(set(conv_ids) | {t.conversation_id for t in tickets})
     quoted = {t.question for t in tickets}
     for t in tickets:
-        t.question, t.context, t.draft, t.asker, t.region = "[gewist op verzoek van de vrager]", [], None, ERASED, None
+        t.question, t.context, t.draft, t.asker, t.region = T("console.erased.question"), [], None, ERASED, None
         if t.status != CLOSED:
             t.status, t.closed_at, t.deadline = CLOSED, now, None
         audit(s, None, "ticket.erased", t)
     ticket_ids = [t.id for t in tickets]
     if ticket_ids:
-        s.execute(update(Reply).where(Reply.ticket_id.in_(ticket_ids)).values(text="[gewist]")
+        s.execute(update(Reply).where(Reply.ticket_id.in_(ticket_ids)).values(text=T("console.erased.text"))
                   .execution_options(synchronize_session=False))
     cancelled = s.execute(update(Delivery).where(Delivery.asker == asker, Delivery.status != "sent")
                           .values(status="cancelled", text="", last_error=ERASED)
@@ -156,7 +157,7 @@ def _scrub_audit(s: Session, notes_where, quoted: set[str]) -> int:
             examples = e.detail.get("examples", [])
             keep = [x for x in examples if x not in quoted]
             if keep != examples or e.detail.get("summary") in quoted:
-                summary = "[gewist]" if e.detail.get("summary") in quoted else e.detail.get("summary")
+                summary = T("console.erased.text") if e.detail.get("summary") in quoted else e.detail.get("summary")
                 e.detail = {**e.detail, "examples": keep, "summary": summary}
                 changed += 1
     return changed
