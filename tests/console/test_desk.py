@@ -100,7 +100,9 @@ def test_reply_box_comes_before_the_transcript(world, client):
     client.post(f"/tickets/{ref}/claim", data={"csrf": csrf})
     page = client.get(f"/tickets/{ref}").text
     assert page.index('id="reply-text"') < page.index("<h2>Gesprek</h2>")
-    assert page.index('id="draft"') < page.index('id="reply-text"')  # the draft, then where it goes
+    # the draft and sources head the other column, beside the reply box (a phone shows them after it)
+    assert page.index('id="reply-text"') < page.index('id="draft"') < page.index('id="sources"')
+    assert page.index('id="draft"') < page.index("<h2>Bezorging</h2>")
 
 
 def test_sources_the_bot_used_are_listed_with_links(world, client):
