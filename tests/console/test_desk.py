@@ -258,3 +258,20 @@ def test_saved_replies_refuse_empty_text_and_forms_without_csrf(world, client):
     r = client.post("/saved-replies", data={"csrf": "wrong", "title": "T", "text": "Tekst."})
     assert r.status_code == 403
     assert _saved(world) == []
+
+
+def test_knowledge_and_delivery_lists_use_the_same_words(world, client):
+    from bot.storage.models import KnowledgeEntry
+
+    with world.db.session() as s:
+        s.add(KnowledgeEntry(question=LONG, answer="Richt je op het midden.", theme="depolarisatie",
+                             author_id=world.ids["advisor"]))
+    ref = new_ticket(world.queue)
+    csrf = logged_in(client, "advisor")
+    client.post(f"/tickets/{ref}/claim", data={"csrf": csrf})
+    client.post(f"/tickets/{ref}/reply", data={"csrf": csrf, "text": "Zie de handreiking.", "kind": "answer"})
+    page = client.get("/knowledge").text
+    link = page.split('<a href="/knowledge/1">')[1].split("</a>")[0]
+    assert link.endswith("…") and LONG.startswith(link.removesuffix("…")) and len(link) <= 121
+    assert "Polarisatie en depolarisatie" in page
+    assert '<td data-label="Kanaal">Website (chat)</td>' in client.get("/deliveries").text
