@@ -148,8 +148,11 @@
   panel.appendChild(head);
   panel.appendChild(log);
   panel.appendChild(form);
+  // outside the panel: a reply that arrives while the panel is closed is announced here
+  var status = el("div", { "class": "sr", role: "status" });
   root.appendChild(launcher);
   root.appendChild(panel);
+  root.appendChild(status);
 
   function mount() { document.body.appendChild(host); }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
@@ -414,14 +417,19 @@
   }
 
   function sendFeedback(helpful) {
+    var node = bubble("bot", t.bot, "");
+    typing(node); // "niet nuttig" hands the question over: that takes a moment
     withConversation(function (tok) {
       return post("/conversations/" + tok + "/feedback", { helpful: helpful, language: lang });
     }).then(function (r) {
       if (!r.ok) return fail(r);
       return r.json().then(function (d) {
-        if (d.outcome) showOutcome(d.outcome); else bubble("bot", t.bot, t.feedback_thanks);
+        showOutcome(d.outcome || { kind: "feedback", text: t.feedback_thanks, citations: [] }, node);
       });
-    }).catch(function (err) { showError(err instanceof TypeError ? t.error_network : errorText(err)); });
+    }).catch(function (err) {
+      node.remove();
+      showError(err instanceof TypeError ? t.error_network : errorText(err));
+    });
   }
 
   // Asks for an advisor and nothing else: what is typed in the box stays there, unsent (the last question
@@ -446,13 +454,14 @@
     if (history) return history;
     if (!token) return Promise.resolve();
     setBusy(true); // a question typed meanwhile would land above its own past
+    log.setAttribute("aria-live", "off"); // the past is not read out again, message by message
     history = get("/conversations/" + token + "/history").then(function (r) {
       if (r.status === 404) { forget(); return; } // expired with retention: a new conversation starts
       if (!r.ok) throw r;
       return r.json().then(function (d) { d.messages.forEach(showStored); });
     }).catch(function () {
       history = null; // offline for a moment: tried again when the panel is opened next
-    }).then(function () { setBusy(false); });
+    }).then(function () { log.setAttribute("aria-live", "polite"); setBusy(false); });
     return history;
   }
 
@@ -479,12 +488,14 @@
   function markUnread(count) {
     unread = count;
     if (!count) {
+      status.textContent = "";
       launcher.removeAttribute("data-unread");
       launcher.setAttribute("aria-label", t.launcher_label);
       if (badge.parentNode) badge.remove();
       return;
     }
     badge.textContent = String(count);
+    if (panel.hidden) status.textContent = t.unread_status;
     launcher.setAttribute("data-unread", "");
     launcher.setAttribute("aria-label", t.launcher_unread);
     launcher.appendChild(badge);
