@@ -275,3 +275,13 @@ def test_knowledge_and_delivery_lists_use_the_same_words(world, client):
     assert link.endswith("…") and LONG.startswith(link.removesuffix("…")) and len(link) <= 121
     assert "Polarisatie en depolarisatie" in page
     assert '<td data-label="Kanaal">Website (chat)</td>' in client.get("/deliveries").text
+
+
+def test_every_log_entry_on_a_ticket_reads_in_dutch(world, client):
+    ref = new_ticket(world.queue)
+    assert new_ticket(world.queue, "En nog iets: wie nodigen we uit?") == ref  # joins the open ticket
+    logged_in(client, "admin")
+    page = client.get(f"/tickets/{ref}").text
+    log = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "nieuwe doorzetting uit hetzelfde gesprek toegevoegd" in log
+    assert "ticket." not in log
