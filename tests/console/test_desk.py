@@ -285,3 +285,15 @@ def test_every_log_entry_on_a_ticket_reads_in_dutch(world, client):
     log = page.split('<ol class="timeline">')[1].split("</ol>")[0]
     assert "nieuwe doorzetting uit hetzelfde gesprek toegevoegd" in log
     assert "ticket." not in log
+
+
+def test_waiting_time_counts_only_while_the_asker_waits_for_an_advisor(world, client):
+    ref = new_ticket(world.queue)
+    with world.db.session() as s:
+        s.scalars(select(Ticket).where(Ticket.ref == ref)).one().created_at = utcnow() - timedelta(minutes=130)
+    csrf = logged_in(client, "advisor")
+    assert "wacht 2 u 10 min" in client.get("/queue/team").text
+    client.post(f"/tickets/{ref}/claim", data={"csrf": csrf})
+    client.post(f"/tickets/{ref}/reply", data={"csrf": csrf, "text": "Welke wijk bedoelt u?", "kind": "question"})
+    waiting = client.get("/queue/waiting").text
+    assert ref in waiting and "wacht 2 u" not in waiting  # now the ticket waits for the asker
