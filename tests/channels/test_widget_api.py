@@ -238,7 +238,19 @@ def test_history_brings_back_the_whole_conversation_as_stored_for_the_token_hold
     assert elsewhere.status_code == 403 and "access-control-allow-origin" not in elsewhere.headers
 
 
-def test_history_ends_with_retention(client, world):
+def test_history_ends_with_retention_and_erasure(client, world):
+    token = start(client)
+    ask(client, token, QUESTION)
+    assert len(history(client, token).json()["messages"]) == 2
+    world.queue.apply_retention(0)  # everything is older than zero days: the stored conversation is deleted
+    assert history(client, token).json() == {"messages": []}
+
+    token = start(client)
+    ask(client, token, QUESTION)
+    world.gateway.erase(world.gateway.asker("web", hashlib.sha256(token.encode()).hexdigest()))
+    assert history(client, token).json() == {"messages": []}
+
+    # the token itself expires with the retention period
     sites = Sites(world.settings)
     old = Sites(world.settings, today=lambda: sites.today() - world.settings.retention_days - 1).issue(SITE)
     assert history(client, old).json()["error"]["code"] == "unknown_conversation"
