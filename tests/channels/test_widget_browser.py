@@ -269,6 +269,7 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
             expect(reply).to_contain_text(REPLY)
             expect(reply).to_contain_text(ref)
             shot(page, "advisor-reply")
+            assert_accessible(page)  # the conversation after a reload: earlier answers, notes, advisors' replies
             page.keyboard.press("Escape")
             expect(dialog).to_be_hidden()
             assert page.evaluate("document.activeElement.shadowRoot.activeElement.className") == "launcher"
@@ -318,6 +319,7 @@ def test_typing_dots_the_advisor_button_alone_and_the_unread_badge(servers, chro
             assert waiting.locator(".typing").get_attribute("aria-hidden") == "true"
             expect(widget(page, ".log")).not_to_contain_text("Ik zoek het voor u op")
             shot(page, "typing")
+            assert_accessible(page)
             answer = widget(page, ".msg.bot[data-kind=answer]")
             expect(answer.locator(".actions")).to_be_visible(timeout=ANSWER_MS)
             expect(widget(page, ".typing")).to_have_count(0)
