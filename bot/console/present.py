@@ -36,7 +36,7 @@ def channel_nl(channel: str | None) -> str:
 def theme_nl(theme: str | None) -> str:
     if not theme:
         return "–"
-    return THEME_NL.get(theme) or URGENT_NL.get(theme) or theme.replace("-", " ").replace("_", " ")
+    return THEME_NL.get(theme) or URGENT_NL.get(theme) or theme
 
 
 def turn(author: str, text: str) -> tuple[str | None, str]:

@@ -297,3 +297,18 @@ def test_waiting_time_counts_only_while_the_asker_waits_for_an_advisor(world, cl
     client.post(f"/tickets/{ref}/reply", data={"csrf": csrf, "text": "Welke wijk bedoelt u?", "kind": "question"})
     waiting = client.get("/queue/waiting").text
     assert ref in waiting and "wacht 2 u" not in waiting  # now the ticket waits for the asker
+
+
+def test_insights_filters_and_tables_name_themes_and_channels_in_words(world, client):
+    from bot.storage.models import InsightEvent
+
+    with world.db.session() as s:
+        for i in range(12):  # enough askers to be shown
+            s.add(InsightEvent(at=utcnow() - timedelta(days=1), kind="question", channel="telegram",
+                               asker_key=f"a{i}", theme="depolarisatie", outcome="handover", reason="low_confidence"))
+    world.app.state.insight_embeddings = object()  # the page's clusters are not asked for here
+    logged_in(client, "advisor")
+    page = client.get("/insights").text
+    assert '<option value="depolarisatie">Polarisatie en depolarisatie</option>' in page
+    assert '<option value="telegram">Telegram</option>' in page
+    assert "<td>Polarisatie en depolarisatie</td>" in page  # hand-over and urgent rates per theme
