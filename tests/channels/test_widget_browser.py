@@ -162,6 +162,9 @@ def phone(browser, locale="nl-NL"):
                                timezone_id="America/New_York")
 
 
+VIEWPORTS = {"desktop": desktop, "phone": phone}
+
+
 def open_chat(page, url):
     page.goto(url)
     page.get_by_role("button", name="Open de chat met de ESS-kennisbot").click()
@@ -300,14 +303,15 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
 
 
 @pytest.mark.browser
-def test_typing_dots_the_advisor_button_alone_and_the_unread_badge(servers, chromium):
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_typing_dots_the_advisor_button_alone_and_the_unread_badge(servers, chromium, device):
     from playwright.sync_api import expect, sync_playwright
 
     world, app = servers["world"], servers["app"]
     with sync_playwright() as p:
         browser = browser_for(p, chromium)
         try:
-            page = desktop(browser).new_page()
+            page = VIEWPORTS[device](browser).new_page()
             open_chat(page, servers["page"])
             app.dependency_overrides[get_gateway] = lambda: SlowGateway(world.gateway, 2.0)
             page.get_by_label("Uw vraag").fill(QUESTION)
@@ -318,7 +322,7 @@ def test_typing_dots_the_advisor_button_alone_and_the_unread_badge(servers, chro
             expect(waiting).to_contain_text("De kennisbot schrijft een antwoord")  # the dots' label, for screen readers
             assert waiting.locator(".typing").get_attribute("aria-hidden") == "true"
             expect(widget(page, ".log")).not_to_contain_text("Ik zoek het voor u op")
-            shot(page, "typing")
+            shot(page, f"typing-{device}")
             assert_accessible(page)
             answer = widget(page, ".msg.bot[data-kind=answer]")
             expect(answer.locator(".actions")).to_be_visible(timeout=ANSWER_MS)
@@ -346,7 +350,7 @@ def test_typing_dots_the_advisor_button_alone_and_the_unread_badge(servers, chro
             expect(launcher).to_have_accessible_name(re.compile("nieuw antwoord van een adviseur"))
             announced = widget(page, "[role=status]")  # outside the hidden panel: read out by a screen reader
             expect(announced).to_have_text("Er is een nieuw antwoord van een ESS-adviseur in de chat.")
-            shot(page, "unread-badge")
+            shot(page, f"unread-badge-{device}")
             launcher.click()
             expect(widget(page, ".launcher .badge")).to_have_count(0)
             expect(announced).to_have_text("")
@@ -376,22 +380,23 @@ def long_answer(route):
 
 
 @pytest.mark.browser
-def test_a_long_answer_is_shown_from_its_start_and_its_markers_jump_to_the_source_on_a_phone(servers, chromium):
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_long_answer_is_shown_from_its_start_and_its_markers_jump_to_the_source(servers, chromium, device):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = browser_for(p, chromium)
         try:
-            page = phone(browser).new_page()
+            page = VIEWPORTS[device](browser).new_page()
             page.route("**/messages?*", long_answer)
             page.goto(servers["page"])
-            page.get_by_role("button", name="Open de chat met de ESS-kennisbot").tap()
+            page.get_by_role("button", name="Open de chat met de ESS-kennisbot").click()
             answer = ask_question(page)
             expect(answer).to_contain_text("Stap 40")
             view = page.evaluate(ANSWER_IN_VIEW)
             assert view["answerHeight"] > view["logHeight"], view  # longer than the screen
             assert 0 <= view["top"] < 30 and view["belowView"] > 200, view  # its start in view, not its end
-            shot(page, "long-answer-phone")
+            shot(page, f"long-answer-{device}")
 
             markers = answer.locator(".body a.ref")
             expect(markers).to_have_count(40)
