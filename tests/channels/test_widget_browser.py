@@ -5,7 +5,8 @@ advisor button that sends nothing else, the unread badge, the host page's NL Des
 WCAG 2.1 AA rules and keyboard-only use, on desktop and phone, and a page on an origin that is not allowed.
 
 Needs Debian's chromium at /usr/bin/chromium. Without it the test is skipped, unless
-ESSBOT_REQUIRE_BROWSER is set (CI), where a missing browser is a failure.
+ESSBOT_REQUIRE_BROWSER is set (CI), where a missing browser is a failure. axe-core comes from npm, installed
+once into the test cache by scripts/axe-core.sh (tests/channels/axe.py).
 Screenshots go to tests/artifacts/widget-*.png.
 """
 from __future__ import annotations

@@ -113,6 +113,7 @@ def _said(author: str, text: str, at) -> dict:
     return {"author": "bot", "kind": tag.group(1) if tag else None, "text": body + ("…" if shortened else ""),
             "shortened": shortened, "at": at.isoformat()}
 
+
 router = APIRouter(prefix="/widget", route_class=guarded_route(message_body_limit, decorate), include_in_schema=False)
 
 
