@@ -9,6 +9,7 @@ A stream ends after a few minutes and the browser reconnects (``retry``), so no 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -18,10 +19,12 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.handover import queries
+from bot.observability.outages import is_outage
 
 from .deps import AdvisorPage, DbDep
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,24 @@ async def live(request: Request, db: DbDep, actor: AdvisorPage, timing: LiveTimi
                 found["ticket"] = queries.ticket_stamp(s, ticket, actor.id)
             return found
 
+    first = await run_in_threadpool(stamps)  # before the stream starts: an outage here is the 503 page
+
     async def events():
-        yield f"retry: {timing.retry_ms}\n\n"
-        last = await run_in_threadpool(stamps)
-        yield "event: ready\ndata: \n\n"
+        last = first
+        yield f"retry: {timing.retry_ms}\n\nevent: ready\ndata: \n\n"
         ends = time.monotonic() + timing.lifetime_s
         while time.monotonic() < ends and not await request.is_disconnected():
             await asyncio.sleep(timing.interval_s)
-            now = await run_in_threadpool(stamps)
+            try:
+                now = await run_in_threadpool(stamps)
+            except Exception as exc:
+                # A database blip skips a round: ending the stream would make the browser reconnect into the
+                # 503 page, after which EventSource gives up for good.
+                if not is_outage(exc):
+                    raise
+                log.warning("console live: database unavailable (%s)", type(exc).__name__)
+                yield ": -\n\n"
+                continue
             changed = [kind for kind in now if now[kind] != last.get(kind)]
             last = now
             # a comment line as keep-alive: proxies close connections that stay silent

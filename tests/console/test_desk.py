@@ -193,6 +193,28 @@ def test_live_stream_reports_a_change_and_ends(world, client):
     assert "Hoe organiseren" not in changed  # names of events only, never content
 
 
+def test_live_stream_outlives_a_database_blip(world, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    ref = new_ticket(world.queue)
+    logged_in(client, "advisor")
+    world.app.dependency_overrides[get_live_timing] = lambda: LiveTiming(interval_s=0.2, lifetime_s=1.5, retry_ms=500)
+    real, calls = queries.queue_stamp, []
+
+    def flaky(s):
+        calls.append(1)
+        if len(calls) in (2, 3):
+            raise OperationalError("SELECT", {}, Exception("database restarting"))
+        return real(s)
+
+    monkeypatch.setattr(queries, "queue_stamp", flaky)
+    timer = threading.Timer(0.9, lambda: world.queue.claim(ref, world.ids["advisor"]))
+    timer.start()
+    body = _stream(client, "/live?queue=team")
+    timer.join()
+    assert len(calls) >= 5 and "event: queue" in body  # the rounds after the blip still report the change
+
+
 def test_live_needs_a_login(client):
     r = client.get("/live?queue=team")
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
