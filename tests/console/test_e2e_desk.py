@@ -154,6 +154,11 @@ def test_queue_and_ticket_as_advisors_read_them(desk, chromium):
             _shot(phone, "05-phone-queue")
             phone.goto(f"{base}/tickets/{ref}")
             expect(phone.locator(".question")).to_have_text(QUESTION)
+            # one column: reply box, then what goes into it (draft, sources), then the transcript
+            y = {name: phone.locator(sel).bounding_box()["y"] for name, sel in
+                 (("reply", "#reply-text"), ("draft", "#draft"), ("sources", "#sources"),
+                  ("talk", "h2:has-text('Gesprek')"))}
+            assert y["reply"] < y["draft"] < y["sources"] < y["talk"], y
             _no_sideways_scroll(phone)
             _shot(phone, "06-phone-ticket")
             phone.goto(f"{base}/saved-replies")
