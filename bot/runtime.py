@@ -7,6 +7,7 @@ every configured channel contributes its sender, so any process can deliver to e
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ from bot.handover.service import QueuePolicy, QueueService
 from bot.handover.worker import Worker
 from bot.insights.events import EventRecorder
 from bot.storage.db import Database, open_database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +53,23 @@ class Runtime:
 
     def start_worker(self, stop: threading.Event) -> threading.Thread:
         return self.worker().start_thread(stop)
+
+    def warm(self) -> threading.Thread:
+        """Loads the index, the embedding model, the triage model and the redactor's word lists in the
+        background, so the first asker after a start does not wait seconds for them."""
+        def load() -> None:
+            from bot.triage import warm as warm_triage
+
+            try:
+                warm_triage()
+                self.engine.redactor.warm()
+                self.engine.retriever.search("warm-up")
+            except Exception:  # an unreachable vector store now is the first question's 503, not a crash
+                log.warning("warming up failed; the first question loads what is missing", exc_info=True)
+
+        thread = threading.Thread(target=load, name="essbot-warm", daemon=True)
+        thread.start()
+        return thread
 
 
 def build_runtime(settings: Settings, *, db: Database | None = None, retriever=None, redactor=None, llm=None,

@@ -49,7 +49,10 @@ def app_factory() -> FastAPI:
     """For uvicorn's worker processes (`serve --workers N`): each builds its own runtime from the environment."""
     from bot.config import get_settings
 
-    return create_server(get_settings())
+    settings = get_settings()
+    rt = build_runtime(settings)
+    rt.warm()
+    return create_server(settings, rt)
 
 
 def check_config(settings) -> None:
@@ -98,6 +101,7 @@ def serve(settings, with_worker: bool = True, workers: int = 1) -> None:
         return
     rt = build_runtime(settings)
     app = create_server(settings, rt)
+    rt.warm()
     if with_worker:
         rt.start_worker(stop)
     _announce(settings, "serve")
@@ -132,6 +136,7 @@ def telegram_polling(settings, with_worker: bool = True) -> None:
     if not settings.telegram_token:
         raise SystemExit("ESSBOT_TELEGRAM_TOKEN is not set / is niet ingesteld")
     rt = build_runtime(settings)
+    rt.warm()
     stop = threading.Event()
     if with_worker:
         rt.start_worker(stop)

@@ -217,6 +217,9 @@ def test_postgres_restart_under_load_loses_nothing(tmp_path, mode):
             t.start()
         finished = False
         try:
+            # the load is measured from the first answer: loading the models is not what this test is about
+            wait_until("a first question acknowledged", lambda: (bool(rec.questions or rec.errors), rec.refusals[-3:]),
+                       120)
             time.sleep(LOAD_S)
             before_restart = len(rec.questions)
             pg.restart(mode)  # pg_ctl restart: every connection is cut
