@@ -330,6 +330,7 @@ def test_retried_question_makes_one_ticket(tmp_path, pg_url):
     """The connection dies after the ticket is committed but before the answer is recorded: the asker gets
     a 503 and, as told, sends the question again. That must not give the question a second ticket."""
     with essbot_serve(tmp_path, tmp_path / "data", pg_url, interrupted_after_seconds=2) as (base, _):
+        assert f"listening on {base}" in (tmp_path / "serve.log").read_text()  # the operator is told where
         db = Database(pg_url, migrate_on_start=False)
         with db.engine.begin() as c:
             c.exec_driver_sql(FAIL_ONCE)
