@@ -56,3 +56,25 @@ def test_a_rebuild_keeps_the_reviewed_advisor_answers(tmp_path):
     assert done.returncode == 0, done.stderr
     found = _run(["search", "Hoe bereid ik een wijkavond over spanningen voor?", "-k", "1"], env)
     assert "Wijkavond voorbereiden" in found.stdout
+
+
+def test_ask_starts_a_new_conversation_unless_one_is_named(tmp_path):
+    """`essbot ask` twice is two conversations (an earlier question must not colour the next answer);
+    `--conversation ID` continues one."""
+    import sqlite3
+
+    kb = tmp_path / "kb"
+    write(kb / "veilige-moskee" / "media.md", "# Veilige moskee\n\n## Omgaan met de media\n"
+          "Spreek als bestuur af wie het woord voert als journalisten bellen.")
+    env = {**os.environ, "ESSBOT_DATA_DIR": str(tmp_path / "data"), "ESSBOT_KNOWLEDGE_DIR": str(tmp_path / "other")}
+    assert _run(["ingest", str(kb), "-q"], env).returncode == 0
+    for args in (["Wie praat met journalisten?"], ["En wie belt de pers terug?"],
+                 ["Wie praat met journalisten?", "--conversation", "mijn-gesprek"],
+                 ["En wie belt de pers terug?", "--conversation", "mijn-gesprek"]):
+        out = _run(["ask", *args], env)
+        assert out.returncode == 0, out.stderr
+    with sqlite3.connect(tmp_path / "data" / "essbot.sqlite") as c:
+        per_conversation = dict(c.execute("SELECT conversation_id, count(*) FROM messages WHERE author = 'asker' "
+                                          "GROUP BY conversation_id"))
+    assert per_conversation.pop("mijn-gesprek") == 2
+    assert sorted(per_conversation.values()) == [1, 1] and all(k.startswith("cli:") for k in per_conversation)
