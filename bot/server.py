@@ -17,6 +17,7 @@ from bot.i18n import text as T
 from bot.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_S = 5
 
 
 def create_server(settings, rt: Runtime | None = None) -> FastAPI:
@@ -68,8 +69,11 @@ def _uvicorn_options(settings) -> dict:
     from bot.observability.logs import uvicorn_log_config
 
     # URLs carry widget tokens: no access log. Behind a proxy: trust its X-Forwarded-* headers.
+    # Live streams (widget, API, console) stay open for minutes: a stop waits this long for requests, then
+    # ends them; the browsers reconnect to the next process.
     opts = dict(host=settings.console_host, port=settings.console_port, proxy_headers=True,
-                server_header=False, log_level="warning", access_log=False)
+                server_header=False, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     if uvicorn_log_config() is not None:  # JSON logs: uvicorn's tracebacks as JSON lines too
         opts["log_config"] = uvicorn_log_config()
     return opts
