@@ -1,4 +1,4 @@
-"""Human words for stored values, as Jinja filters: channels, themes, the engine's turn tags, waiting times,
+"""Human words for stored values, as Jinja filters: channels, themes, the kinds of the bot's turns, waiting times,
 and text cut at a word. Labels come from prompts/console.nl.yaml; an unknown value shows as stored."""
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ CHANNEL_NL = labels("console.channel")
 THEME_NL = labels("console.theme")
 URGENT_NL = labels("console.urgent")  # an urgent ticket's theme is its triage category (e.g. weapon)
 TURN_NL = labels("console.turn")
-
-# The engine stores its own turns as "[answer] text" (Kind value); the tag says what the turn was.
-_TAG = re.compile(r"\[(answer|handover|urgent)\] ?")
-STORED_TURN = 500  # the engine keeps the first 500 characters of a turn (Engine._record): longer was cut
 
 
 def cut(value: str | None, limit: int = 120) -> str:
@@ -39,18 +35,14 @@ def theme_nl(theme: str | None) -> str:
     return THEME_NL.get(theme) or URGENT_NL.get(theme) or theme
 
 
-def turn(author: str, text: str) -> tuple[str | None, str]:
-    """A stored turn as (label or None, text): the engine's tag becomes a label, a turn the engine shortened
-    ends at a word with an ellipsis instead of mid-word."""
-    if author != "assistant":
+def turn(author: str, kind: str | None, text: str, shortened: bool = False) -> tuple[str | None, str]:
+    """A stored turn (``Message.turn``) as (label or None, text): the bot turn's kind becomes a label, a turn
+    stored shortened ends at a word with an ellipsis instead of mid-word."""
+    if author != "assistant" or kind is None:
         return None, text
-    match = _TAG.match(text)
-    if match is None:
-        return None, text
-    body = text[match.end():]
-    if len(body) >= STORED_TURN:  # stored shortened, maybe mid-word: drop the last word, show the cut
-        body = body.rsplit(None, 1)[0].rstrip(" ,;:.-–") + "…"
-    return TURN_NL.get(match.group(1)), body
+    if shortened:  # maybe cut mid-word: drop the last word, show the cut
+        text = text.rsplit(None, 1)[0].rstrip(" ,;:.-–") + "…"
+    return TURN_NL.get(kind), text
 
 
 def waited(since: datetime | None, now: datetime | None = None) -> str:

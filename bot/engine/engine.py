@@ -26,7 +26,7 @@ from bot.triage import CLEAR, Triage, triage
 
 from . import language as lang_mod
 from .answerability import expect, supported
-from .conversation import search_text
+from .conversation import Turn, search_text
 from .decide import decide_scope
 from .compose import compose, quotable_sentences, render_composition
 from .messages import Citation, InboundMessage, Kind, Outcome
@@ -132,7 +132,7 @@ class Engine:
         return outcome
 
     def _feedback_handover(self, msg: InboundMessage) -> Outcome | None:
-        last = next((t for role, t in reversed(self.conversations.history(msg.conversation_id)) if role == "user"),
+        last = next((t.text for t in reversed(self.conversations.history(msg.conversation_id)) if t.role == "user"),
                     None)
         if last is None:
             return None
@@ -151,8 +151,8 @@ class Engine:
             check_text(text, self.settings.max_message_chars, urgent=tri.urgent, language=msg.language)
             question = self.redactor.redact(text).text
         else:
-            question = next((t for role, t in reversed(self.conversations.history(msg.conversation_id))
-                             if role == "user"), None)
+            question = next((t.text for t in reversed(self.conversations.history(msg.conversation_id))
+                             if t.role == "user"), None)
             if question is None:
                 return None
             tri = triage(question)  # the stored question is redacted: triage copes with its placeholders
@@ -168,9 +168,10 @@ class Engine:
         return outcome
 
     def _record(self, msg: InboundMessage, pending: int | None, outcome: Outcome) -> None:
-        """The answer (redacted, shortened) and its insight event, with the question's end of pending: one write."""
+        """The answer whole (its text is built from redacted input and the handbooks), its kind and citations, and
+        its insight event, with the question's end of pending: one write."""
         event = self.events.question_event(msg, outcome) if self.events is not None else None
-        self.conversations.finish(msg.conversation_id, pending, f"[{outcome.kind.value}] {outcome.text[:500]}",
+        self.conversations.finish(msg.conversation_id, pending, outcome.text, outcome.kind.value, outcome.citations,
                                   extra=[event] if event is not None else [])
 
     def reset(self, conversation_id: str, language: str = "nl") -> str:
@@ -298,7 +299,7 @@ class Engine:
         if reason == Reason.ASKED_FOR_HUMAN:
             history = self.conversations.history(
                 msg.conversation_id, within=timedelta(minutes=self.settings.followup_window_minutes))
-            earlier = [t for role, t in history if role == "user" and t != question][-1:]
+            earlier = [t.text for t in history if t.role == "user" and t.text != question][-1:]
         query = " ".join(earlier + [question])
         try:
             result = self.retriever.search(query, k=self.settings.top_k)
@@ -318,12 +319,12 @@ class Engine:
         return render_composition(comp, {pi: pi + 1 for pi in comp.used}, passages) or None
 
     def _answer(self, msg: InboundMessage, redacted: str, lang: str, result: SearchResult,
-                history: list[tuple[str, str]]) -> Outcome:
+                history: list[Turn]) -> Outcome:
         outcome = self._compose(redacted, lang, result, history)
         return outcome if outcome is not None else self._handover(msg, redacted, lang, Reason.LOW_CONFIDENCE, result)
 
     def _compose(self, redacted: str, lang: str, result: SearchResult,
-                 history: list[tuple[str, str]]) -> Outcome | None:
+                 history: list[Turn]) -> Outcome | None:
         """The answer from the passages (LLM when configured and grounded, else extractive); None when
         nothing in them can be quoted."""
         passages = result.passages
@@ -397,9 +398,9 @@ def _notes(passages: list[Passage], lang: str) -> list[str]:
     return notes
 
 
-def _disclaimer(history: list[tuple[str, str]], lang: str) -> list[str]:
+def _disclaimer(history: list[Turn], lang: str) -> list[str]:
     """"This comes from the knowledge base; ask for an advisor" once per conversation, under its first answer."""
-    if any(role == "assistant" and text.startswith("[answer]") for role, text in history):
+    if any(t.role == "assistant" and t.kind == Kind.ANSWER for t in history):
         return []
     return [T("answer.disclaimer", lang)]
 

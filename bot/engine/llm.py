@@ -25,7 +25,6 @@ PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 _CITE = re.compile(r"\[(\d+)\]")
 _CITE_MARK = re.compile(r"\s*\[\d+\]")
 _SECTION = re.compile(r"^<!--\s*(system|user)\s*-->\s*$", re.M)
-_KIND_PREFIX = re.compile(r"^\[(answer|handover|urgent)\]\s*")
 MAX_PASSAGE_CHARS = 1500
 HISTORY_TURNS = 4
 HISTORY_CHARS = 600
@@ -67,7 +66,7 @@ def format_sources(passages: list[Passage]) -> str:
 
 def _history_text(role: str, text: str) -> str:
     if role == "assistant":  # earlier bot turns: their [n] refer to other passages, so drop them
-        text = _CITE_MARK.sub("", _KIND_PREFIX.sub("", text))
+        text = _CITE_MARK.sub("", text)
     return " ".join(text.split())[:HISTORY_CHARS]
 
 
@@ -106,10 +105,10 @@ class LLMAnswerer:
 
         t = templates(language)
         out = [SystemMessage(t["system"])]
-        for role, text in list(history)[-HISTORY_TURNS:]:
-            if role in ("user", "assistant") and text.strip():
-                cls = HumanMessage if role == "user" else AIMessage
-                out.append(cls(_history_text(role, text)))
+        for turn in list(history)[-HISTORY_TURNS:]:  # Turn (bot.engine.conversation): its kind is not sent
+            if turn.role in ("user", "assistant") and turn.text.strip():
+                cls = HumanMessage if turn.role == "user" else AIMessage
+                out.append(cls(_history_text(turn.role, turn.text)))
         out.append(HumanMessage(t["user"].format(sources=format_sources(passages), question=question.strip())))
         return out
 

@@ -7,11 +7,13 @@ none of them.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .messages import InboundMessage, Outcome
+    from .conversation import Turn
+    from .messages import Citation, InboundMessage, Outcome
     from .tickets import TicketRef, TicketRequest
 
 
@@ -35,12 +37,15 @@ class ConversationStore(Protocol):
     def begin(self, conversation_id: str, redacted_text: str, **channel) -> int | None:
         """Stores the question before it is answered; returns a handle for ``finish``."""
 
-    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, extra=()) -> None:
-        """Records the answer (and ``extra`` rows, e.g. its insight event) and ends the question's pending state,
+    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, kind: str,
+               citations: Sequence["Citation"] = (), extra=()) -> None:
+        """Records the bot's turn whole: its text, its kind (a Kind value) and its citations, so it can be shown
+        again as it was given (and ``extra`` rows, e.g. its insight event), and ends the question's pending state,
         atomically."""
 
     def history(self, conversation_id: str, limit: int = 6,
-                within: timedelta | None = None) -> list[tuple[str, str]]: ...
+                within: timedelta | None = None) -> list["Turn"]:
+        """The latest turns since the last reset, oldest first; a bot turn carries its kind."""
 
     def reset(self, conversation_id: str) -> None: ...
 

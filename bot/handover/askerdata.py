@@ -26,7 +26,8 @@ from bot.storage.models import (CLOSED, AuditEntry, ChannelAddress, Conversation
 COVERAGE = {
     "conversations": "pseudonym, region, role: exported; deleted on erasure; deleted after retention once no "
                      "ticket refers to them",
-    "messages": "the conversation (redacted): exported; deleted on erasure and after retention",
+    "messages": "the conversation (redacted; the bot's turns with their kind and citations, which name handbook "
+                "passages only): exported; deleted on erasure and after retention",
     "tickets": "question, context, draft, region, pseudonym: exported; anonymised on erasure and, once closed, "
                "after retention",
     "replies": "advisors' replies to the asker: exported with the tickets; blanked with their ticket",
@@ -85,8 +86,7 @@ def export(s: Session, asker: str, insight_key: str) -> dict:
         "conversations": [{"id": c.id, "channel": c.channel, "language": c.language, "region": c.region,
                            "role": c.role, "created_at": c.created_at.isoformat(),
                            "last_seen_at": c.last_seen_at.isoformat()} for c in convs],
-        "messages": [{"conversation_id": m.conversation_id, "author": m.author, "text": m.text,
-                      "at": m.at.isoformat()} for m in messages],
+        "messages": [_message(m) for m in messages],
         "tickets": [{"ref": t.ref, "status": t.status, "priority": t.priority, "question": t.question,
                      "region": t.region, "role": t.role, "theme": t.theme, "created_at": t.created_at.isoformat(),
                      "replies": [{"kind": r.kind, "text": r.text, "at": r.created_at.isoformat()}
@@ -99,6 +99,12 @@ def export(s: Session, asker: str, insight_key: str) -> dict:
                             "role": e.role, "outcome": e.outcome, "helpful": e.helpful,
                             "unanswered_question": e.gap_question, "at": e.at.isoformat()} for e in events],
     }
+
+
+def _message(m: Message) -> dict:
+    kind, text, _ = m.turn()  # a bot turn as it reads, stored tagged (before revision 0008) or not
+    return {"conversation_id": m.conversation_id, "author": m.author, "kind": kind, "text": text,
+            "citations": m.citations or [], "at": m.at.isoformat()}
 
 
 def erase(s: Session, asker: str, insight_key: str, now: datetime) -> dict[str, int]:

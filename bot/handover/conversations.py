@@ -8,15 +8,21 @@ A question is stored *before* it is answered (``begin``, marked pending) and
 the answer is recorded with it in one transaction (``finish``): a process that
 dies in between leaves a pending question, which the worker hands over
 (``QueueService.recover_interrupted``) instead of losing it.
+
+The bot's turn is kept whole, with its kind and citations in columns of their own, so a reloaded widget shows
+it again as it was given; ``Message.turn`` also reads rows stored before that ("[kind] " + 500 characters).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bot.engine.conversation import Turn
+from bot.engine.messages import Citation
 from bot.storage.db import Database
-from bot.storage.models import Conversation, Message, utcnow
+from bot.storage.models import TURN_CHARS, Conversation, Message, utcnow
 
 _AUTHOR = {"user": "asker", "assistant": "assistant"}
 _ROLE = {v: k for k, v in _AUTHOR.items()}
@@ -52,14 +58,16 @@ class DbConversations:
             s.flush()
             return m.id
 
-    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, extra=()) -> None:
+    def finish(self, conversation_id: str, pending_id: int | None, assistant_text: str, kind: str,
+               citations: Sequence[Citation] = (), extra=()) -> None:
         """The answer, the end of the question's pending state and ``extra`` rows (an insight event): one
         transaction, so the answer is either recorded completely or the question stays pending."""
         now = utcnow()
         with self.db.session() as s:
             if pending_id is not None:
                 s.execute(update(Message).where(Message.id == pending_id).values(pending_since=None))
-            s.add(Message(conversation_id=conversation_id, author="assistant", text=assistant_text, at=now))
+            s.add(Message(conversation_id=conversation_id, author="assistant", text=assistant_text[:TURN_CHARS],
+                          kind=kind, citations=[stored_citation(c) for c in citations], at=now))
             s.add_all(list(extra))
 
     @staticmethod
@@ -71,7 +79,7 @@ class DbConversations:
         else:
             conv.last_seen_at = now
 
-    def history(self, conversation_id: str, limit: int = 6, within: timedelta | None = None) -> list[tuple[str, str]]:
+    def history(self, conversation_id: str, limit: int = 6, within: timedelta | None = None) -> list[Turn]:
         with self.db.session() as s:
             q = (select(Message).where(Message.conversation_id == conversation_id,
                                        Message.author.in_(("asker", "assistant", "reset")),
@@ -84,10 +92,16 @@ class DbConversations:
         for m in rows:  # newest first: stop at the last reset
             if m.author == "reset":
                 break
-            out.append((_ROLE[m.author], m.text))
+            kind, text, _ = m.turn()
+            out.append(Turn(_ROLE[m.author], text, kind))
         return list(reversed(out))
 
     def reset(self, conversation_id: str) -> None:
         with self.db.session() as s:
             if s.get(Conversation, conversation_id) is not None:
                 s.add(Message(conversation_id=conversation_id, author="reset", text="", at=utcnow()))
+
+
+def stored_citation(c: Citation) -> dict:
+    """What is kept of a citation to show it again: the handbook passage's place, never the index's file path."""
+    return {"n": c.n, "title": c.title, "section": c.section, "page": c.page, "url": c.url, "published": c.published}

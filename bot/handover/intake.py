@@ -109,8 +109,8 @@ class Intake(QueuePart):
                     theme=category, region=conv.region, role=conv.role, language=lang), now)
                 m.pending_since = None
                 text = notice(lang, ref.ref, category)
-                s.add(Message(conversation_id=conv.id, ticket_id=ticket.id, author="assistant",
-                              text=f"[handover] {text[:500]}", at=now))
+                s.add(Message(conversation_id=conv.id, ticket_id=ticket.id, author="assistant", text=text,
+                              kind="handover", citations=[], at=now))
                 s.add(Delivery(idempotency_key=f"interrupted-{m.id}", ticket_id=ticket.id, channel=conv.channel,
                                asker=conv.asker, conversation_id=conv.id, text=text, created_at=now,
                                next_attempt_at=now))

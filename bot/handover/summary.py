@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,12 +31,21 @@ def reason_nl(stored: str) -> str:
     return text
 
 
+class Said(NamedTuple):
+    """One stored turn of the conversation, as the advisor reads it."""
+    at: datetime  # aware UTC
+    author: str  # asker | assistant | advisor
+    kind: str | None  # a bot turn's kind (answer | handover | urgent)
+    text: str  # redacted; a bot turn without its kind
+    shortened: bool  # stored cut (older bot turns kept 500 characters)
+
+
 @dataclass
 class CaseSummary:
     ref: str
     question: str
     reason: str
-    conversation: list[tuple[datetime, str, str]] = field(default_factory=list)  # (aware UTC time, author, redacted text)
+    conversation: list[Said] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # numbered citation data with scores
     draft: str | None = None
 
@@ -44,6 +54,6 @@ def case_summary(s: Session, ticket: Ticket, turns: int = 20) -> CaseSummary:
     rows = s.scalars(select(Message).where(Message.conversation_id == ticket.conversation_id,
                                            Message.author != "reset")
                      .order_by(Message.at.desc(), Message.id.desc()).limit(turns)).all()
-    conversation = [(m.at, m.author, m.text) for m in reversed(rows)]
+    conversation = [Said(m.at, m.author, *m.turn()) for m in reversed(rows)]
     sources = [dict(c, n=i) for i, c in enumerate(ticket.context or [], 1)]
     return CaseSummary(ticket.ref, ticket.question, reason_nl(ticket.reason), conversation, sources, ticket.draft)

@@ -5,6 +5,7 @@ The Alembic revisions in ``migrations/versions`` create exactly this schema
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from enum import StrEnum
 
@@ -130,6 +131,11 @@ class Conversation(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+TURN_CHARS = 8000  # safety cap on a stored bot turn; answers are bounded by the composer long before this
+OLD_TURN_CHARS = 500  # before revision 0008 a bot turn was stored as "[kind] " + its first 500 characters
+_OLD_TURN_TAG = re.compile(r"\[(answer|handover|urgent)\] ?")
+
+
 class Message(Base):
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +146,22 @@ class Message(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     # set while the question is being answered; still set long after = the answering process died
     pending_since: Mapped[datetime | None] = mapped_column(index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))  # a bot turn: answer | handover | urgent (Kind)
+    # a bot turn's citations (n, title, section, page, url, published): handbook passages, nothing of the asker
+    citations: Mapped[list | None] = mapped_column()
+
+    def turn(self) -> tuple[str | None, str, bool]:
+        """A bot turn as (kind, text, shortened). Rows from before revision 0008 have no kind: the text starts
+        with "[kind] " and keeps only the first 500 characters. This is the one place that reads that form."""
+        if self.author != "assistant":
+            return None, self.text, False
+        if self.kind is not None:
+            return self.kind, self.text, len(self.text) >= TURN_CHARS
+        tag = _OLD_TURN_TAG.match(self.text)
+        if tag is None:
+            return None, self.text, False
+        body = self.text[tag.end():]
+        return tag.group(1), body, len(body) >= OLD_TURN_CHARS
 
 
 class Ticket(Base):

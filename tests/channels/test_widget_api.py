@@ -222,6 +222,7 @@ def test_history_brings_back_the_whole_conversation_as_stored_for_the_token_hold
         ("advisor", None)]
     assert got[0]["text"] == QUESTION and "middengroep" in got[1]["text"] and not got[1]["shortened"]
     assert "[1]" in got[1]["text"] and not got[1]["text"].startswith("[answer]")  # the stored tag is a field
+    assert [(c["n"], c["url"]) for c in got[1]["citations"]] == [(1, SOURCE_URL)]
     # redacted as stored: the name and number never come back
     assert "Jan" not in got[2]["text"] and "0612345678" not in got[2]["text"] and "[TELEFOON]" in got[2]["text"]
     assert ref in got[4]["text"]
@@ -258,13 +259,29 @@ def test_history_ends_with_retention_and_erasure(client, world):
     assert history(client, recent).status_code == 200
 
 
-def test_a_long_answer_comes_back_as_stored_shortened_and_marked(client, world):
+def test_a_long_answer_comes_back_whole_with_its_sources(client, world, monkeypatch):
+    world.longer_answers(monkeypatch)
     token = start(client)
-    ask(client, token, QUESTION)
-    long = "Een lang antwoord. " * 40
-    world.engine.conversations.finish(conversation_id(token), None, f"[answer] {long[:500]}")  # as the engine stores
-    last = history(client, token).json()["messages"][-1]
-    assert last["shortened"] and last["text"] == long[:500] + "…" and last["kind"] == "answer"
+    events = parse(ask(client, token, QUESTION).text)
+    given = "".join(d["text"] for n, d in events if n == "delta")
+    [cited] = [d for n, d in events if n == "citations"]
+    assert len(given) > 1000 and given.count("[1]") > 10
+
+    [asked, said] = history(client, token).json()["messages"]
+    assert (said["author"], said["kind"], said["shortened"]) == ("bot", "answer", False)
+    assert said["text"] == given and said["citations"] == cited  # as it was given: whole, same sources
+    assert cited[0]["url"] == SOURCE_URL and cited[0]["label"].startswith("Handreiking depolarisatie")
+
+
+def test_an_answer_stored_before_0008_comes_back_shortened_and_marked(client, world):
+    """Rows from before revision 0008 kept "[kind] " + 500 characters and no sources: the kind is read from the
+    tag and the answer is marked shortened."""
+    token = start(client)
+    long = "Een lang antwoord [1]. " * 40
+    # as the engine stored it then (append keeps the text as given, with no kind)
+    world.engine.conversations.append(conversation_id(token), "assistant", f"[answer] {long[:500]}", channel="web")
+    [said] = history(client, token).json()["messages"]
+    assert (said["kind"], said["text"], said["shortened"], said["citations"]) == ("answer", long[:500] + "…", True, [])
 
 
 def test_the_ai_notice_tells_the_truth_about_reaching_a_person(client):

@@ -27,6 +27,7 @@ from tests.services import free_port
 
 from bot.channels.web import sse
 from bot.channels.web.deps import get_gateway
+from bot.channels.web.sites import conversation_id
 
 from .axe import assert_accessible, violations
 from .world import QUESTION, SITE, SOURCE_URL, World
@@ -228,6 +229,7 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
             assert widget(page, ".msg time").count() == widget(page, ".msg").count() - 1  # all but the welcome
             expect(link).to_contain_text("[1] Handreiking depolarisatie")
             assert link.get_attribute("rel") == "noopener noreferrer"
+            given = answer.locator(".body").text_content()
             assert page.evaluate("window.__changes") > 5  # rendered progressively, chunk by chunk
             for selector in (".msg.user", ".msg.bot", ".sources a", ".actions button", "form button"):
                 assert page.evaluate(CONTRAST, selector) >= 4.5, selector  # WCAG AA for text
@@ -261,8 +263,10 @@ def test_widget_end_to_end_in_chromium(servers, chromium):
             expect(widget(page, ".msg.user").first).to_contain_text(QUESTION)
             expect(widget(page, ".msg.user").last).to_contain_text("Het gaat om de wijk Noord.")
             earlier = widget(page, ".msg.bot[data-history][data-kind=answer]")
-            expect(earlier).to_contain_text("middengroep")
-            expect(earlier.locator(".note")).to_contain_text("bewaard zonder bronnen")  # no markers leading nowhere
+            expect(earlier.locator(".body")).to_have_text(given)  # as it was given, with its sources and links
+            expect(earlier.locator(".sources a")).to_have_attribute("href", SOURCE_URL)
+            expect(earlier.locator(".body a.ref").first).to_have_attribute("href", SOURCE_URL)
+            expect(earlier.locator(".note")).to_have_count(0)
             # the past was put in place silently; new messages are announced again
             expect(widget(page, "[role=log]")).to_have_attribute("aria-live", "polite")
             order = widget(page, ".msg").evaluate_all("ns => ns.map(n => n.className + ' ' + (n.dataset.kind || ''))")
@@ -406,6 +410,49 @@ def test_a_long_answer_is_shown_from_its_start_and_its_markers_jump_to_the_sourc
             assert page.evaluate(FOCUSED) == "li"  # focus went to source 1 in the list
             expect(answer.locator(".sources li").first).to_be_in_viewport()
             assert page.url == servers["page"]  # the host page's address is left alone
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_long_answer_comes_back_whole_with_its_sources_after_a_reload(servers, chromium, device, monkeypatch):
+    """Answers are stored whole with their citations: after a reload an earlier answer of well over 500 characters
+    reads as it was given, sources and linked markers included. One stored before that (revision 0008: "[kind] "
+    + 500 characters, no sources) still shows, marked."""
+    from playwright.sync_api import expect, sync_playwright
+
+    world = servers["world"]
+    world.longer_answers(monkeypatch)
+    with sync_playwright() as p:
+        browser = browser_for(p, chromium)
+        try:
+            page = VIEWPORTS[device](browser).new_page()
+            open_chat(page, servers["page"])
+            answer = ask_question(page)
+            given = answer.locator(".body").text_content()
+            assert len(given) > 1000 and "Stap 12" in given
+            token = page.evaluate(f"localStorage.getItem('essbot:{SITE}:token')")
+            old = "Een eerder antwoord, nog ingekort bewaard [1]. " * 20
+            world.engine.conversations.append(conversation_id(token), "assistant", f"[answer] {old[:500]}",
+                                              channel="web")
+
+            page.reload()
+            page.get_by_role("button", name="Open de chat met de ESS-kennisbot").click()
+            answers = widget(page, ".msg.bot[data-history][data-kind=answer]")
+            expect(answers).to_have_count(2)
+            earlier, stored_before = answers.first, answers.last
+            expect(earlier.locator(".body")).to_have_text(given)
+            expect(earlier.locator(".body a.ref")).to_have_count(given.count("[1]"))
+            expect(earlier.locator(".body a.ref").first).to_have_attribute("href", SOURCE_URL)
+            expect(earlier.locator(".sources a")).to_have_attribute("href", SOURCE_URL)
+            expect(earlier.locator(".note")).to_have_count(0)
+            expect(stored_before.locator(".body")).to_have_text(old[:500] + "…")
+            expect(stored_before.locator(".note")).to_contain_text("bewaard zonder bronnen")
+            expect(stored_before.locator(".sources")).to_have_count(0)
+            earlier.scroll_into_view_if_needed()
+            shot(page, f"earlier-long-answer-{device}")
+            assert_accessible(page)
         finally:
             browser.close()
 

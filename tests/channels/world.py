@@ -82,6 +82,20 @@ class World:
             app.dependency_overrides[get_api_limit] = lambda: limit
         return app
 
+    def longer_answers(self, monkeypatch, steps: int = 12) -> None:
+        """Answers well over 500 characters (the test knowledge base has one short section): the engine's own
+        answer with numbered steps citing source 1 after it, stored and streamed as any answer is."""
+        compose = self.engine._compose
+
+        def longer(*args, **kw):
+            outcome = compose(*args, **kw)
+            if outcome is not None:
+                outcome.text += "".join(f"\n\nStap {i}: bespreek met de middengroep wat er speelt en spreek af "
+                                        f"wie wat doet [1]." for i in range(1, steps + 1))
+            return outcome
+
+        monkeypatch.setattr(self.engine, "_compose", longer)
+
     def deliver(self) -> int:
         return DeliveryWorker(self.db, self.rt.senders).run_once()
 

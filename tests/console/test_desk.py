@@ -40,16 +40,16 @@ def test_cut_keeps_short_text_and_cuts_one_long_word_hard():
     assert cut("Donaudampfschiffahrtsgesellschaft", 10) == "Donaudampf…"
 
 
-def test_stored_bot_turns_get_a_label_instead_of_their_tag():
-    assert turn("assistant", "[answer] Richt je op het midden.") == ("Antwoord van de kennisbot",
-                                                                     "Richt je op het midden.")
-    assert turn("assistant", "[handover] Ik zet uw vraag door.")[0] == "Doorgezet naar een adviseur"
-    assert turn("asker", "[answer] wat ik typte") == (None, "[answer] wat ik typte")  # askers' words stay theirs
-    # the engine keeps 500 characters of a turn: one cut there ends at a word, marked
-    label, body = turn("assistant", "[answer] " + LONG[:500])
+def test_stored_bot_turns_get_a_label_for_their_kind():
+    assert turn("assistant", "answer", "Richt je op het midden.") == ("Antwoord van de kennisbot",
+                                                                      "Richt je op het midden.")
+    assert turn("assistant", "handover", "Ik zet uw vraag door.")[0] == "Doorgezet naar een adviseur"
+    assert turn("asker", None, "[answer] wat ik typte") == (None, "[answer] wat ik typte")  # askers' words stay theirs
+    # a turn stored shortened (older rows kept 500 characters): the cut ends at a word, marked
+    label, body = turn("assistant", "answer", LONG[:500], shortened=True)
     head = body.removesuffix("…")
     assert body.endswith("…") and LONG.startswith(head) and LONG[len(head)] in " ,"
-    assert len(turn("assistant", "[answer] " + LONG[:400])[1]) == 400  # shorter turns are whole
+    assert turn("assistant", "answer", LONG)[1] == LONG  # a turn stored whole is shown whole
 
 
 def test_waiting_time_in_words():
@@ -82,14 +82,18 @@ def test_queue_shows_channel_theme_preview_and_waiting_time_in_words(world, clie
 
 def test_ticket_shows_labels_not_tags_and_theme_and_channel_in_words(world, client):
     ref = new_ticket(world.queue, reply="[answer] Richt je op de middengroep. [1]")
+    # rows as stored before revision 0008: the kind as a "[kind] " tag, the text cut at 500 characters
     DbConversations(world.db).append("web:conv-1", "assistant", "[handover] " + LONG[:500], channel="web",
                                      asker="asker-1")
+    whole = "Nodig beide groepen eerst apart uit en laat de middengroep het gesprek openen. " * 9
+    DbConversations(world.db).finish("web:conv-1", None, whole.strip(), "urgent")  # stored whole since then
     logged_in(client, "advisor")
     page = client.get(f"/tickets/{ref}").text
     assert "[answer]" not in page and "[handover]" not in page
     assert "Antwoord van de kennisbot" in page and "Doorgezet naar een adviseur" in page
     assert "Richt je op de middengroep. [1]" in page
     assert LONG[:500] not in page and "…" in page  # the engine's cut at 500 ends at a word here
+    assert whole.strip() + "</p>" in page and "Urgent doorgezet" in page
     assert '<dd id="channel">Website (chat)</dd>' in page
 
 

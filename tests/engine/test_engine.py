@@ -95,9 +95,9 @@ def test_follow_up_uses_the_conversation(engine):
 
 
 def test_search_text_joins_only_real_follow_ups():
-    from bot.engine.conversation import search_text
+    from bot.engine.conversation import Turn, search_text
 
-    history = [("user", "Wat raadt de depolarisatie-aanpak aan?"), ("assistant", "…")]
+    history = [Turn("user", "Wat raadt de depolarisatie-aanpak aan?"), Turn("assistant", "…", "answer")]
     assert search_text("En voor moskeebesturen?", history) == "Wat raadt de depolarisatie-aanpak aan? En voor moskeebesturen?"
     assert search_text("and for teachers?", history).startswith("Wat raadt")
     new = "Hoe organiseer ik een bijeenkomst over veiligheid voor het bestuur van een moskee?"
@@ -156,7 +156,7 @@ def test_unrelated_question_is_handed_over(engine):
 def test_personal_data_never_reaches_storage_tickets_or_logs(engine, caplog):
     caplog.set_level(logging.DEBUG)
     out = ask(engine, "Ik ben Yusuf Kaya (06-12345678), ik wil een adviseur spreken over de moskee.")
-    stored = " ".join(t for _, t in engine.conversations.history("c1"))
+    stored = " ".join(t.text for t in engine.conversations.history("c1"))
     ticket = engine.tickets.all()[-1]
     for leaked in ("Yusuf", "Kaya", "06-12345678"):
         assert leaked not in stored and leaked not in ticket["question"] and leaked not in caplog.text

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.runtime import build_runtime
+from bot.engine.conversation import Turn
 from bot.engine.grounding import check_grounding
 from bot.engine.llm import LLMAnswerer, LLMUnavailable
 from bot.engine.messages import InboundMessage, Kind
@@ -44,9 +45,9 @@ def _settings(settings, base_url, timeout=240.0, max_tokens=80, **kw):  # a load
 
 def test_the_model_sees_only_question_history_and_numbered_passages(settings):
     answerer = LLMAnswerer(_settings(settings, "http://127.0.0.1:9/v1"))
-    history = [("user", "Hoe ga ik om met ruzie in de wijk?"),
-               ("assistant", "[answer] Volgens de kennisbank: praat met beide kanten [1]."),
-               ("system", "ignored")]
+    history = [Turn("user", "Hoe ga ik om met ruzie in de wijk?"),
+               Turn("assistant", "Volgens de kennisbank: praat met beide kanten [1].", "answer"),
+               Turn("system", "ignored")]
     msgs = answerer.messages(QUESTION, PASSAGES, history, language="nl")
     assert [m.type for m in msgs] == ["system", "human", "ai", "human"]
     assert "Verzin niets" in msgs[0].content and "[1]" in msgs[0].content

@@ -58,7 +58,7 @@ def test_handover_reaches_the_advisor_with_a_case_summary_and_the_reply_reaches_
         summary = case_summary(s, ticket)
     assert "06-12345678" not in summary.question and "[TELEFOON]" in summary.question
     assert summary.reason == "De vrager wil iemand spreken."
-    assert [author for _, author, _ in summary.conversation] == ["asker", "assistant"]
+    assert [(said.author, said.kind) for said in summary.conversation] == [("asker", None), ("assistant", "handover")]
 
     queue.reply(out.ticket_ref, a, "Over welke groepen gaat het?", kind="question")
     followup = ask(engine, "Twee groepen jongeren uit dezelfde wijk.")
@@ -67,7 +67,7 @@ def test_handover_reaches_the_advisor_with_a_case_summary_and_the_reply_reaches_
     with db.session() as s:
         ticket = s.scalars(select(Ticket).where(Ticket.ref == out.ticket_ref)).one()
         assert ticket.status == "reopened"
-        texts = [t for _, _, t in case_summary(s, ticket).conversation]
+        texts = [said.text for said in case_summary(s, ticket).conversation]
     assert "Twee groepen jongeren uit dezelfde wijk." in texts and "Over welke groepen gaat het?" in texts
 
     inbox = InboxSender()

@@ -87,6 +87,8 @@ def test_export_and_erasure_reach_every_table(tmp_path, db_url):
         data = json.loads(exported.stdout)
         assert [t["ref"] for t in data["tickets"]] == [ref] and "[TELEFOON]" in data["tickets"][0]["region"]
         assert any(MARKER in (e["unanswered_question"] or "") for e in data["insight_events"])
+        [said] = [m for m in data["messages"] if m["author"] == "assistant"]  # what the asker was told, whole
+        assert said["kind"] == "handover" and ref in said["text"] and said["citations"] == []
         assert data["inbox"] and MARKER in data["inbox"][0]["text"] and MARKER in data["transfer_notes"][0]["note"]
 
         with db.session() as s:

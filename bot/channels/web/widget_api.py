@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request,
 from sqlalchemy import select
 
 from bot.channels.ratelimit import FairLimit, RateLimited
+from bot.engine.messages import Citation
 from bot.i18n import keys, text as T
 from bot.storage.models import Message as StoredMessage
 
@@ -26,8 +26,6 @@ from .sites import Sites, conversation_id, cors_headers, preflight_headers, toke
 
 STATIC = Path(__file__).parent / "static"
 HISTORY_MAX = 200  # the newest messages a reloaded widget shows; retention deletes older ones anyway
-STORED_ANSWER_CHARS = 500  # the engine stores an answer as "[kind] " + its first 500 characters
-_KIND_TAG = re.compile(r"^\[(answer|handover|urgent)\] ?")
 SCRIPT_MAX_AGE = 300  # short, so a new widget reaches every site within minutes; ETag avoids re-downloads
 CHANNEL = WebChannel.WIDGET
 
@@ -91,12 +89,13 @@ Token = Annotated[str, Depends(conversation)]
 def stored_history(gateway, conversation_id: str) -> list[dict]:
     """The conversation as stored, oldest first: the asker's questions and the bot's answers (redacted, from
     ``messages``) and the advisors' replies as delivered (``inbox``, whose ids the widget's live stream
-    continues from). An answer is stored shortened and without its sources: it comes back as stored."""
+    continues from). An answer comes back whole with its citations, as it was given; one stored before they were
+    kept (revision 0008) comes back shortened to 500 characters and without them, marked ``shortened``."""
     with gateway.db.session() as s:
         rows = s.scalars(select(StoredMessage).where(StoredMessage.conversation_id == conversation_id,
                                                      StoredMessage.author.in_(("asker", "assistant")))
                          .order_by(StoredMessage.at.desc(), StoredMessage.id.desc()).limit(HISTORY_MAX)).all()
-        said = [(m.at, m.id, _said(m.author, m.text, m.at)) for m in rows]
+        said = [(m.at, m.id, _said(m)) for m in rows]
     # advisors' replies come from the inbox (what the asker was sent), not their copy in messages
     replied = [(r.created_at, r.id, {"author": "advisor", "id": r.id, "ticket_ref": r.ticket_ref, "text": r.text,
                                      "at": r.created_at.isoformat()}) for r in gateway.replies(conversation_id)]
@@ -104,14 +103,15 @@ def stored_history(gateway, conversation_id: str) -> list[dict]:
     return [row[2] for row in merged[-HISTORY_MAX:]]
 
 
-def _said(author: str, text: str, at) -> dict:
-    if author == "asker":
-        return {"author": "asker", "text": text, "at": at.isoformat()}
-    tag = _KIND_TAG.match(text)
-    body = text[tag.end():] if tag else text
-    shortened = len(body) >= STORED_ANSWER_CHARS
-    return {"author": "bot", "kind": tag.group(1) if tag else None, "text": body + ("…" if shortened else ""),
-            "shortened": shortened, "at": at.isoformat()}
+def _said(m: StoredMessage) -> dict:
+    if m.author == "asker":
+        return {"author": "asker", "text": m.text, "at": m.at.isoformat()}
+    kind, text, shortened = m.turn()
+    # the same citation fields as a fresh answer's, so the widget shows an earlier answer the same way
+    citations = [sse.citation_dict(Citation(c["n"], c["title"], c.get("section") or "", c.get("page"), c.get("url"),
+                                            "", c.get("published"))) for c in m.citations or []]
+    return {"author": "bot", "kind": kind, "text": text + ("…" if shortened else ""), "citations": citations,
+            "shortened": shortened, "at": m.at.isoformat()}
 
 
 router = APIRouter(prefix="/widget", route_class=guarded_route(message_body_limit, decorate), include_in_schema=False)

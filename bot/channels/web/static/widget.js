@@ -474,8 +474,13 @@
     node.setAttribute("data-history", "");
     if (m.author === "bot") {
       node.setAttribute("data-kind", m.kind || "");
-      // kept without its sources (and shortened): say so rather than show markers that lead nowhere
-      if (m.shortened || /\[\d{1,3}\]/.test(m.text)) node.appendChild(el("span", { "class": "note" }, t.earlier_answer));
+      var citations = m.citations || [];
+      addCitations(node, citations); // as when it was given: its sources listed, its [n] markers linked
+      // stored before sources were kept (shortened, or markers without sources): say so rather than show
+      // markers that lead nowhere
+      if (m.shortened || (!citations.length && /\[\d{1,3}\]/.test(m.text))) {
+        node.appendChild(el("span", { "class": "note" }, t.earlier_answer));
+      }
     }
   }
 
