@@ -21,6 +21,7 @@ from bot.insights.privacy import Guard
 from bot.insights.report import build_report, collect, theme_week_charts
 
 from .deps import AdvisorPage, DbDep, EditorAction, EmbeddingsDep, SettingsDep
+from .present import channel_nl, theme_nl
 from .views import redirect, render
 
 router = APIRouter()
@@ -77,9 +78,11 @@ def insights_page(request: Request, db: DbDep, settings: SettingsDep, actor: Adv
                   filters: Annotated[Filters, Depends(query_filters)], embeddings: EmbeddingsDep):
     ins = collect(db, Guard.from_settings(settings), embeddings, filters)
     ov = ins.overview
-    charts = {"themes": Markup(bar_chart(T("insights.chart.themes"), ov.by_theme)),
+    # the bars in the words the rest of the console uses ("wapens", "Telegram"), not the stored codes
+    charts = {"themes": Markup(bar_chart(T("insights.chart.themes"), [(theme_nl(k), c) for k, c in ov.by_theme])),
               "regions": Markup(bar_chart(T("insights.chart.regions"), ov.by_region)),
-              "channels": Markup(bar_chart(T("insights.chart.channels"), ov.by_channel)),
+              "channels": Markup(bar_chart(T("insights.chart.channels"),
+                                           [(channel_nl(k), c) for k, c in ov.by_channel])),
               "weeks": theme_week_charts(ov)}
     with db.session() as s:
         tasks = open_tasks(s)

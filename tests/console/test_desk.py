@@ -338,3 +338,6 @@ def test_insights_filters_and_tables_name_themes_and_channels_in_words(world, cl
     assert '<option value="depolarisatie">Polarisatie en depolarisatie</option>' in page
     assert '<option value="telegram">Telegram</option>' in page
     assert "<td>Polarisatie en depolarisatie</td>" in page  # hand-over and urgent rates per theme
+    charts = page[page.index('<svg class="chart"'):]
+    assert ">Polarisatie en depolarisatie<" in charts and ">Telegram<" in charts  # the bars too
+    assert ">depolarisatie<" not in charts and ">telegram<" not in charts
