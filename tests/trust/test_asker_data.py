@@ -21,7 +21,7 @@ from bot.handover import askerdata
 from bot.handover.conversations import DbConversations
 from bot.storage.db import Database, make_engine, migrate
 from bot.storage.models import (AuditEntry, ChannelAddress, Conversation, Delivery, Feedback, InboxMessage,
-                                 InsightEvent, Message, Ticket)
+                                 InsightEvent, Message, Ticket, utcnow)
 from bot.handover.service import QueuePolicy, QueueService
 from bot.insights.events import asker_key
 from bot.insights.gaps import Gap, create_task
@@ -142,4 +142,28 @@ def test_retention_leaves_no_trace_in_any_table(db_url):
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(InsightEvent)) == 1  # counted, no longer anyone's
     assert not any(queue.apply_retention(180).values())  # idempotent
+    db.dispose()
+
+
+def test_an_expired_chat_address_is_deleted_by_the_workers_housekeeping(tmp_path):
+    """A sealed chat id is kept `address_retention_days` after the asker's last message, not the 180 days of
+    retention: the worker's regular housekeeping deletes it as soon as it expires (docs/channels.md)."""
+    from bot.config import Settings
+    from bot.handover.worker import Worker
+
+    settings = Settings(environment="test", secret_key=TEST_SECRET, data_dir=tmp_path,
+                        database_url=f"sqlite:///{tmp_path / 'q.sqlite'}")
+    db = Database(settings.database_url)
+    now = utcnow()
+    with db.session() as s:
+        s.add(Conversation(id="telegram:1", channel="telegram", asker="a", created_at=now, last_seen_at=now))
+        s.add(Conversation(id="telegram:2", channel="telegram", asker="b", created_at=now, last_seen_at=now))
+        s.flush()
+        s.add(ChannelAddress(conversation_id="telegram:1", channel="telegram", address="sealed-1",
+                             expires_at=now - timedelta(minutes=1)))
+        s.add(ChannelAddress(conversation_id="telegram:2", channel="telegram", address="sealed-2",
+                             expires_at=now + timedelta(days=1)))
+    Worker(settings, db, {}).housekeeping()
+    with db.session() as s:
+        assert list(s.scalars(select(ChannelAddress.conversation_id))) == ["telegram:2"]
     db.dispose()
