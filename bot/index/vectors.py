@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from bot.index.model import Chunk
 
@@ -36,7 +37,11 @@ def _client(mode: str, path: Path, host: str, port: int):
             client.heartbeat()
             return client
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=cs)
+        # Two processes opening a new folder at once both create chroma's tables ("table collections already
+        # exists"): the first to open a folder migrates it while the others wait (a concurrent ingest, the API
+        # replicas' first questions).
+        with FileLock(str(path / ".open.lock"), timeout=120):
+            return chromadb.PersistentClient(path=str(path), settings=cs)
     except Exception as exc:  # chroma raises several types for "not reachable"
         raise VectorStoreUnavailable(f"Chroma ({mode}) unavailable: {exc}") from exc
 
