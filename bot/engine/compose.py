@@ -375,14 +375,14 @@ def _lead(sents, start: int, end: int, best: int, score_of: dict, pi: int, wants
             return None
         return span
 
+    spans = {k: span for k in range(start, end) if (span := opening(k)) is not None}
     if wants_advice:
-        advice = [k for k in range(start, end) if opening(k) and _GIVES_ADVICE.search(sents[k].text)]
+        advice = [k for k in spans if _GIVES_ADVICE.search(sents[k].text)]
         if advice:
-            return opening(max(advice, key=lambda k: score_of[(pi, k)]))
-    if opening(best):
-        return opening(best)
-    others = [k for k in range(start, end) if opening(k)]
-    return opening(max(others, key=lambda k: score_of[(pi, k)])) if others else None
+            return spans[max(advice, key=lambda k: score_of[(pi, k)])]
+    if best in spans:
+        return spans[best]
+    return spans[max(spans, key=lambda k: score_of[(pi, k)])] if spans else None
 
 
 def render_composition(comp: Composition, numbering: dict[int, int], passages: list[Passage]) -> str:

@@ -339,10 +339,9 @@ class Engine:
             return None
         places, numbers = cite_places([passages[pi] for pi in comp.used])  # one citation per place
         numbering = {pi: numbers[k] for k, pi in enumerate(comp.used)}
-        used = places
-        body = "\n\n".join([render_composition(comp, numbering, passages)] + _notes(used, lang)
+        body = "\n\n".join([render_composition(comp, numbering, passages)] + _notes(places, lang)
                            + _disclaimer(history, lang))
-        return Outcome(Kind.ANSWER, body, citations=_citations(used), confidence=result.confidence,
+        return Outcome(Kind.ANSWER, body, citations=_citations(places), confidence=result.confidence,
                        theme=passages[0].collection)
 
     def _llm_answer(self, redacted: str, lang: str, passages: list[Passage], history) -> Outcome | None:
